@@ -1,0 +1,79 @@
+"""Small helpers the tests share: reading the outbox, counting rows, finding links, racing."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import Flask
+
+from volunteer_hub.extensions import db
+from volunteer_hub.mail import OutboxEmail
+
+T = TypeVar("T")
+
+
+def outbox(to: str | None = None) -> list[OutboxEmail]:
+    query = sa.select(OutboxEmail).order_by(OutboxEmail.id)
+    if to is not None:
+        query = query.where(OutboxEmail.to_address == to)
+    return list(db.session.scalars(query))
+
+
+def link_in(message: OutboxEmail) -> str:
+    """The path of the first link to this hub in an email's body."""
+    match = re.search(r"http://localhost(/\S+)", message.body_text)
+    assert match, message.body_text
+    return match.group(1)
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows every table holds: to prove an action wrote nothing."""
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+        for table in db.metadata.sorted_tables
+    }
+
+
+def run_together(
+    app: Flask,
+    work: Callable[[Any], T],
+    workers: int = 2,
+    prepare: Callable[[int], Any] = lambda n: n,
+) -> list[T]:
+    """Run `work(prepare(n))` in `workers` threads, each in its own app context, releasing
+    every `work` at once after every `prepare` (the reads a race begins with) has finished.
+
+    Each worker gets its own session and connection, as separate app servers would. Read
+    anything the workers need (ids, tokens) before calling: ORM objects belong to the test's
+    session, which no two threads may use at once. A worker's exception is raised here, and
+    a stuck worker breaks the barrier after 30 seconds instead of hanging the suite.
+    """
+    barrier = threading.Barrier(workers, timeout=30)
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        with app.app_context():
+            try:
+                prepared = prepare(n)
+                barrier.wait()
+                results.append(work(prepared))
+            except BaseException as error:  # noqa: BLE001 - handed to the test's thread
+                barrier.abort()
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    if errors:
+        raise errors[0]
+    assert len(results) == workers, "a worker did not finish within a minute"
+    return results

@@ -1,0 +1,184 @@
+"""Subject access (the export) and erasure (account deletion)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import (
+    PASSWORD,
+    make_admin,
+    make_category,
+    make_locality,
+    make_skill,
+    make_staff,
+    make_user,
+)
+from tests.helpers import outbox
+from volunteer_hub.auth.models import User
+from volunteer_hub.extensions import db as _db
+from volunteer_hub.volunteers.models import Availability, Check, VolunteerProfile
+
+NOT_PERSONAL = {"password_hash", "session_version", "user_id", "volunteer_id", "locality_id"}
+NOT_PERSONAL |= {"checked_by_id", "deleted_at"}
+
+
+def full_volunteer(client, login_as):
+    """A volunteer with every personal field filled, a check, emails and audit events."""
+    locality = make_locality("Heaton Moor")
+    skill = make_skill("Listening")
+    category = make_category("Community libraries")
+    staff = make_staff(name="Gareth Jones")
+    user = make_user(
+        name="Zoë Quennell-Fairweather",
+        email="zoe.quennell@example.org",
+        phone="+447700900456",
+        postcode="SK4 4AB",
+        date_of_birth=date(1987, 6, 23),
+        employer="Quennell Hats Ltd",
+        emergency_contact_name="Rhodri Fairweather",
+        emergency_contact_phone="+447700900789",
+        emergency_contact_relationship="brother",
+        contact_by_sms=True,
+    )
+    profile = user.profile
+    profile.locality = locality
+    profile.skills = [skill]
+    profile.interests = [category]
+    profile.availability = [Availability(period="tuesday-evening")]
+    _db.session.commit()
+    login_as(staff)
+    client.post(
+        f"/staff/volunteers/{user.id}/checks/new",
+        data={
+            "kind": "DBS",
+            "level": "enhanced",
+            "certificate_number": "009876543210",
+            "issued_on": "2025-03-14",
+            "update_service": "y",
+        },
+    )
+    login_as(user)
+    client.post(
+        "/account/email", data={"email": "zoe.new@example.org", "current_password": PASSWORD}
+    )
+    return user
+
+
+def test_the_export_holds_every_non_empty_personal_column(client, login_as, db):
+    user = full_volunteer(client, login_as)
+    response = client.get("/account/export")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert "attachment" in response.headers["Content-Disposition"]
+    exported = response.get_data(as_text=True)
+    data = json.loads(exported)
+    rows = [user, user.profile, *db.session.scalars(sa.select(Check))]
+    for row in rows:
+        for column in sa.inspect(type(row)).columns:
+            value = getattr(row, column.key)
+            if column.key in NOT_PERSONAL or value is None or value == "":
+                continue
+            text = value.isoformat() if hasattr(value, "isoformat") else value
+            assert json.dumps(text, ensure_ascii=False) in exported, (
+                type(row).__name__,
+                column.key,
+            )
+    assert data["volunteer_profile"]["skills"][0]["iri"].startswith(
+        "https://ns.volunteeringdata.io/"
+    )
+    assert data["volunteer_profile"]["availability"] == ["tuesday-evening"]
+    assert data["checks"][0]["certificate_number"] == "009876543210"
+    assert any(mail["to_address"] == "zoe.new@example.org" for mail in data["emails"])
+    assert any(event["action"] == "account.email_change_requested" for event in data["activity"])
+    assert any(event["action"] == "check.recorded" for event in data["activity"])
+
+
+def test_the_export_needs_a_signed_in_person(client):
+    assert client.get("/account/export").status_code == 302
+
+
+def all_text_values() -> list[str]:
+    """Every text-like value in every table of the database, outbox and audit included."""
+    values = []
+    for table in _db.metadata.sorted_tables:
+        columns = [
+            column
+            for column in table.columns
+            if isinstance(column.type, sa.String | sa.Text | sa.JSON | sa.Date | sa.DateTime)
+            or column.type.__class__.__name__ == "UTCDateTime"
+        ]
+        if not columns:
+            continue
+        for row in _db.session.execute(sa.select(*columns)):
+            values.extend(str(value) for value in row if value is not None)
+    return values
+
+
+def test_deleting_an_account_leaves_nothing_that_identifies_the_person(client, login_as, db):
+    user = full_volunteer(client, login_as)
+    client.post("/login", data={"email": "zoe.quennell@example.org", "password": "wrong password"})
+    login_as(user)
+    identifying = [
+        "zoe.quennell@example.org",
+        "zoe.new@example.org",
+        "Zoë Quennell-Fairweather",
+        "Quennell",
+        "7700900456",
+        "SK4 4AB",
+        "1987-06-23",
+        "Rhodri",
+        "7700900789",
+        "009876543210",
+        "Quennell Hats",
+    ]
+    assert any("Quennell" in value for value in all_text_values())
+    response = client.post("/account/delete", data={"confirm": "y", "password": PASSWORD})
+    assert response.status_code == 302
+    leftovers = [
+        (needle, value) for value in all_text_values() for needle in identifying if needle in value
+    ]
+    assert leftovers == []
+    erased = db.session.get(User, user.id)
+    assert erased.deleted_at is not None and not erased.is_active
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(VolunteerProfile)) == 0
+    assert client.get("/account").status_code == 302
+    failed = client.post("/login", data={"email": "zoe.quennell@example.org", "password": PASSWORD})
+    assert failed.status_code == 401
+
+
+def test_deletion_needs_the_password_and_the_tick(client, login_as, db):
+    user = make_user()
+    login_as(user)
+    response = client.post("/account/delete", data={"confirm": "y", "password": "not my password"})
+    assert response.status_code == 422
+    response = client.post("/account/delete", data={"password": PASSWORD})
+    assert response.status_code == 422
+    assert db.session.get(User, user.id).deleted_at is None
+
+
+def test_the_only_admin_cannot_delete_their_account(client, login_as, db):
+    admin = make_admin()
+    login_as(admin)
+    response = client.post("/account/delete", data={"confirm": "y", "password": PASSWORD})
+    assert response.status_code == 422
+    assert "only admin" in response.get_data(as_text=True)
+    assert db.session.get(User, admin.id).deleted_at is None
+
+
+@pytest.mark.parametrize("status", ["pending", "sent"])
+def test_erasure_scrubs_queued_and_sent_mail(client, login_as, db, status):
+    user = make_user(email="mail.me@example.org")
+    client.post("/password-reset", data={"email": "mail.me@example.org"})
+    (message,) = outbox("mail.me@example.org")
+    message.status = status
+    db.session.commit()
+    login_as(user)
+    client.post("/account/delete", data={"confirm": "y", "password": PASSWORD})
+    db.session.refresh(message)
+    assert message.to_address == "erased@invalid"
+    assert "mail.me" not in message.body_text
+    assert message.status == ("failed" if status == "pending" else "sent")

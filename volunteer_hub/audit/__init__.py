@@ -1,0 +1,1 @@
+"""The audit trail: one table and one helper for every decision and security event."""

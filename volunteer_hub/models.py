@@ -1,0 +1,32 @@
+"""Every model, imported in one place so Alembic and the shell see every table."""
+
+from .audit.models import AuditEvent
+from .auth.models import User
+from .jobs import JobRun
+from .mail import OutboxEmail
+from .organisations.models import Invitation, Membership, Organisation
+from .reference.models import Category, Concept, Locality, Setting, Skill
+from .reminders import ReminderClaim
+from .roles.models import Role, RolePeriod
+from .volunteers.models import Availability, Check, VolunteerProfile
+
+__all__ = [
+    "AuditEvent",
+    "Availability",
+    "Category",
+    "Check",
+    "Concept",
+    "Invitation",
+    "JobRun",
+    "Locality",
+    "Membership",
+    "Organisation",
+    "OutboxEmail",
+    "ReminderClaim",
+    "Role",
+    "RolePeriod",
+    "Setting",
+    "Skill",
+    "User",
+    "VolunteerProfile",
+]

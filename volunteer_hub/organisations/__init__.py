@@ -1,0 +1,1 @@
+"""Organisations that involve volunteers: registration, due diligence, moderation, members."""

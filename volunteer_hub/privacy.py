@@ -1,0 +1,223 @@
+"""The person's rights over their data: everything held about them as JSON (subject access),
+and erasure that removes what identifies them while keeping records others rely on.
+
+Each feature that stores personal data adds a section to `export_account` and a step to
+`erase_account`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from .audit.models import AuditEvent
+from .audit.services import record_event
+from .auth.models import AccessLevel, User
+from .database import utcnow
+from .extensions import db
+from .mail import OutboxEmail, OutboxStatus
+from .organisations.models import Invitation, Membership
+from .volunteers.models import Check
+
+ERASED_NAME = "Erased account"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _columns(row: Any, names: list[str]) -> dict[str, Any]:
+    return {name: _plain(getattr(row, name)) for name in names}
+
+
+def export_account(user: User) -> dict[str, Any]:
+    """Everything the hub holds about `user`, as JSON-ready data."""
+    return {
+        "exported_at": utcnow().isoformat(),
+        "account": _columns(
+            user,
+            ["id", "name", "email", "access_level", "email_verified_at", "privacy_accepted_at"]
+            + ["active", "last_login_at", "created_at", "updated_at"],
+        ),
+        "volunteer_profile": _profile_section(user),
+        "checks": [_check_section(check) for check in _own(Check, Check.volunteer_id, user)],
+        "organisations": _organisations_section(user),
+        "activity": [
+            _columns(event, ["created_at", "action", "subject_type", "subject_id", "ip_address"])
+            | {"detail": event.detail}
+            for event in db.session.scalars(
+                select(AuditEvent).where(_events_about(user)).order_by(AuditEvent.id)
+            )
+        ],
+        "emails": [
+            _columns(mail, ["created_at", "to_address", "subject", "body_text", "status"])
+            | {"sent_at": _plain(mail.sent_at)}
+            for mail in _own(OutboxEmail, OutboxEmail.recipient_id, user)
+        ],
+    }
+
+
+def _own(model: Any, column: Any, user: User) -> list[Any]:
+    return list(db.session.scalars(select(model).where(column == user.id).order_by(model.id)))
+
+
+def _profile_section(user: User) -> dict[str, Any] | None:
+    profile = user.profile
+    if profile is None:
+        return None
+    section = _columns(
+        profile,
+        ["phone", "postcode", "date_of_birth", "employer", "emergency_contact_name"]
+        + ["emergency_contact_phone", "emergency_contact_relationship", "contact_by_email"]
+        + ["contact_by_sms", "marketing_consent_at", "created_at", "updated_at"],
+    )
+    section["locality"] = profile.locality.name if profile.locality else None
+    section["skills"] = [{"name": s.name, "iri": s.iri} for s in profile.skills]
+    section["interests"] = [category.name for category in profile.interests]
+    section["availability"] = sorted(profile.period_slugs)
+    return section
+
+
+def _check_section(check: Check) -> dict[str, Any]:
+    return _columns(
+        check,
+        ["kind", "level", "certificate_number", "issued_on", "update_service"]
+        + ["last_status_check_on", "created_at", "updated_at"],
+    )
+
+
+def _organisations_section(user: User) -> dict[str, Any]:
+    """The organisations the person belongs to, and invitations sent to their address."""
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.user_id == user.id)
+        .options(selectinload(Membership.organisation))
+        .order_by(Membership.id)
+    )
+    invitations = db.session.scalars(
+        select(Invitation)
+        .where(or_(Invitation.email == user.email, Invitation.accepted_by_id == user.id))
+        .options(selectinload(Invitation.organisation))
+        .order_by(Invitation.id)
+    )
+    return {
+        "memberships": [
+            {"organisation": m.organisation.name, "slug": m.organisation.slug}
+            | _columns(m, ["level", "created_at"])
+            for m in memberships
+        ],
+        "invitations": [
+            {"organisation": i.organisation.name}
+            | _columns(i, ["email", "level", "created_at", "expires_at", "accepted_at"])
+            for i in invitations
+        ],
+    }
+
+
+def _events_about(user: User) -> Any:
+    return or_(
+        AuditEvent.actor_id == user.id,
+        (AuditEvent.subject_type == "User") & (AuditEvent.subject_id == user.id),
+    )
+
+
+class ErasureRefused(Exception):
+    """The account cannot be erased now; the message says why."""
+
+
+def erase_account(user: User, actor: User | None, reason: str = "requested") -> None:
+    """Remove what identifies `user`; keep an anonymous shell so shared records stay whole.
+
+    `actor` is whoever asked (the person, or staff); `None` for the retention job.
+    """
+    if user.is_admin and _admin_count() <= 1:
+        raise ErasureRefused(
+            "You are the hub's only admin. Make someone else an admin before you delete "
+            "this account."
+        )
+    if user.profile is not None:
+        db.session.delete(user.profile)
+    for check in _own(Check, Check.volunteer_id, user):
+        db.session.delete(check)
+    _erase_memberships(user, actor)
+    _erase_mail(user)
+    db.session.execute(
+        update(AuditEvent)
+        .where(_events_about(user))
+        .values(ip_address=None)
+        .execution_options(synchronize_session=False)
+    )
+    _blank_account(user)
+    by = actor if actor is not None and actor.id != user.id else None
+    record_event("account.erased", actor=by, subject=user, reason=reason)
+
+
+def _erase_memberships(user: User, actor: User | None) -> None:
+    """Take the person out of every organisation (the organisations stay, even one left with
+    no manager: staff can invite a new one); forget invitations sent to their address."""
+    for membership in _own(Membership, Membership.user_id, user):
+        record_event(
+            "organisation.member_removed",
+            actor=actor,
+            subject=membership.organisation,
+            user_id=user.id,
+            reason="account erased",
+        )
+        db.session.delete(membership)
+    theirs = or_(Invitation.email == user.email, Invitation.accepted_by_id == user.id)
+    db.session.execute(
+        delete(Invitation)
+        .where(theirs, Invitation.accepted_at.is_(None))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Invitation)
+        .where(theirs)
+        .values(email="erased@invalid")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _erase_mail(user: User) -> None:
+    """Cancel mail still waiting for the person, and blank every copy sent to them."""
+    theirs = or_(OutboxEmail.recipient_id == user.id, OutboxEmail.to_address == user.email)
+    db.session.execute(
+        update(OutboxEmail)
+        .where(theirs, OutboxEmail.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.FAILED, last_error="Not sent: the account was erased.")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(OutboxEmail)
+        .where(theirs)
+        .values(to_address="erased@invalid", subject="(erased)", body_text="(erased)\n")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _blank_account(user: User) -> None:
+    user.name = ERASED_NAME
+    user.email = f"erased-{user.id}@invalid"
+    user.password_hash = "!"  # noqa: S105 - matches no password
+    user.active = False
+    user.deleted_at = utcnow()
+    user.email_verified_at = None
+    user.last_login_at = None
+    user.retention_warned_at = None
+    user.session_version += 1
+
+
+def _admin_count() -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.access_level == AccessLevel.ADMIN, User.deleted_at.is_(None))
+        )
+        or 0
+    )

@@ -1,0 +1,1 @@
+"""Public pages: home, privacy notice, accessibility statement, health check."""

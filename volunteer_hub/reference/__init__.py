@@ -1,0 +1,1 @@
+"""Reference lists that hub staff manage (categories, localities, skills) and policy settings."""

@@ -1,0 +1,1 @@
+"""Roles (volunteering opportunities): writing, moderation, search, pages and open data."""

@@ -1,0 +1,1 @@
+"""Hub staff pages: volunteers and their checks, the outbox, the audit trail, users."""

@@ -1,0 +1,51 @@
+"""Template filters and globals: local times, phone numbers, the hub's name."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+
+from .clock import to_local
+from .contact import display_phone
+
+
+def local_datetime(value: datetime | None) -> str:
+    """`22 November 2026, 3:05pm` in the hub's time zone."""
+    if value is None:
+        return ""
+    local = to_local(value)
+    hour = local.strftime("%I").lstrip("0")
+    return f"{local.day} {local:%B %Y}, {hour}:{local:%M}{local.strftime('%p').lower()}"
+
+
+def long_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def page_url(number: int) -> str:
+    """This page's URL with the same query, at page `number`."""
+    query = {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")}
+    values: dict[str, Any] = {**(request.view_args or {}), **query}  # `_anchor` etc. are url_for's
+    values["page"] = number
+    return url_for(request.endpoint or "public.home", **values)
+
+
+def hub_globals() -> dict[str, Any]:
+    return {
+        "hub_name": current_app.config["HUB_NAME"],
+        "hub_contact_email": current_app.config["HUB_CONTACT_EMAIL"],
+    }
+
+
+def register_templating(app: Flask) -> None:
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(long_date)
+    app.add_template_filter(display_phone, "phone")
+    app.context_processor(hub_globals)
+    app.add_template_global(page_url)

@@ -1,0 +1,1 @@
+"""Volunteer profiles, safeguarding checks and the account pages (export and deletion)."""
