@@ -12,7 +12,7 @@ from flask import Flask
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "SQLALCHEMY_DATABASE_URI": None,  # filled in with the instance folder's SQLite file
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_ENGINE_OPTIONS": None,  # filled in for the database: see `engine_options`
     "HUB_NAME": "Riverside Volunteer Hub",
     "HUB_BASE_URL": "http://127.0.0.1:5000",
     "HUB_CONTACT_EMAIL": "hello@volunteerhub.example",
@@ -64,6 +64,13 @@ TESTING: dict[str, Any] = {
 }
 
 
+def engine_options(uri: str) -> dict[str, Any]:
+    """Test a pooled connection before use when the database is a server that may have
+    dropped it (a restart, an idle timeout); a local SQLite file cannot, and the test would
+    cost every request a statement."""
+    return {"pool_pre_ping": not uri.startswith("sqlite")}
+
+
 def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     """Defaults, then `instance/config.py`, then `VOLUNTEER_HUB_*` variables, then `overrides`."""
     app.config.from_mapping(DEFAULTS)
@@ -75,6 +82,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         database = Path(app.instance_path) / "volunteer_hub.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if app.config["SQLALCHEMY_ENGINE_OPTIONS"] is None:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+            app.config["SQLALCHEMY_DATABASE_URI"]
+        )
     if app.config.get("MAIL_SERVER") and app.config["MAIL_USE_TLS"]:
         app.config.setdefault("MAIL_PORT", 587)
     app.config["SESSION_COOKIE_SECURE"] = app.config["HUB_BASE_URL"].startswith("https://")

@@ -4,15 +4,18 @@
 The keywords, sort, commitment and flags are WTForms fields; the four lists of checkboxes
 (kinds, areas, times of the week, skills: about a hundred boxes) are plain `Checkbox` tuples.
 `templates/discover/_fields.html` draws both in the markup `render_field` gives a field without
-errors: through WTForms' widgets, `iter_choices` and the generic macro, drawing the form cost
-more than the rest of the page.
+errors (the boxes themselves are drawn here, each escaped once per process): through WTForms'
+widgets, `iter_choices` and the generic macro, drawing the form cost more than the rest of the
+page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 
+from markupsafe import Markup
 from sqlalchemy import CompoundSelect, literal, select, union_all
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 
@@ -91,6 +94,16 @@ class Checkbox(NamedTuple):
     checked: bool
 
 
+@lru_cache(maxsize=2048)
+def _box_markup(name: str, box: Checkbox) -> Markup:
+    """One checkbox and its label, escaped once for each distinct box rather than once a page:
+    the hundred boxes are most of the page's escaping."""
+    return Markup(
+        '<div class="form-check"><input class="form-check-input" type="checkbox" name="{}" '
+        'id="{}" value="{}"{}><label class="form-check-label" for="{}">{}</label></div>'
+    ).format(name, box.id, box.value, Markup(" checked") if box.checked else "", box.id, box.label)
+
+
 @dataclass(frozen=True)
 class CheckboxList:
     """A multiple-choice filter: a fieldset of checkboxes, all sent as `name`."""
@@ -98,6 +111,9 @@ class CheckboxList:
     name: str
     legend: str
     boxes: list[Checkbox]
+
+    def boxes_markup(self) -> Markup:
+        return Markup("").join(_box_markup(self.name, box) for box in self.boxes)
 
 
 def search_form(filters: RoleFilters) -> SearchForm:
@@ -117,7 +133,7 @@ def search_form(filters: RoleFilters) -> SearchForm:
 def filter_choices() -> Choices:
     """The active items of the reference lists (one query) and the times of the week."""
     choices: Choices = {name: [] for name in REFERENCE_LISTS}
-    for name, slug, label in db.session.execute(ACTIVE_ITEMS):
+    for name, slug, label in db.session.execute(ACTIVE_ITEMS).all():  # one fetch, not a row each
         choices[name].append((slug, label))
     choices["period"] = list(PERIOD_CHOICES)
     return choices

@@ -66,11 +66,14 @@ class Decider(enum.StrEnum):
 
 
 def _link_table(name: str, column: str, target: str) -> Table:
+    """Roles linked to reference items; the index by item also holds the role, so a search by
+    item reads the roles' ids from the index alone."""
     return Table(
         name,
         Base.metadata,
         Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
-        Column(column, ForeignKey(target, ondelete="CASCADE"), primary_key=True, index=True),
+        Column(column, ForeignKey(target, ondelete="CASCADE"), primary_key=True),
+        Index(f"ix_{name}_{column}_role_id", column, "role_id"),
     )
 
 
@@ -82,8 +85,11 @@ class Role(TimestampMixin, Model):
     __tablename__ = "roles"
     __table_args__ = (
         CheckConstraint("places >= 1", name="places_positive"),
-        Index("ix_roles_status_published_at", "status", "published_at"),
+        # Newest first, stopping after a page; the id breaks ties of roles published at once.
+        Index("ix_roles_status_published_at", "status", "published_at", "id"),
         Index("ix_roles_status_apply_by", "status", "apply_by"),
+        # Counts the published roles of approved organisations from the index alone.
+        Index("ix_roles_status_organisation_id", "status", "organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,8 +154,10 @@ class RolePeriod(Model):
     """A weekday period (e.g. `saturday-morning`) when the role happens."""
 
     __tablename__ = "role_periods"
+    # A search by time of the week reads the roles' ids from this index alone.
+    __table_args__ = (Index("ix_role_periods_period_role_id", "period", "role_id"),)
 
     role_id: Mapped[int] = mapped_column(
         ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True
     )
-    period: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)

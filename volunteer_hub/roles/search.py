@@ -236,7 +236,7 @@ def cards_of(ids: list[int]) -> list[RoleCard]:
     if not ids:
         return []
     found = {}
-    for row in db.session.execute(CARDS_BY_ID, {"ids": ids}):
+    for row in db.session.execute(CARDS_BY_ID, {"ids": ids}).all():
         id_, slug, title, summary, attendance, commitment, commitment_text, apply_by = row[:8]
         organisation, category, locality = row[8:]
         found[id_] = RoleCard(
