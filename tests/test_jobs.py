@@ -88,6 +88,7 @@ def test_the_scheduler_holds_every_job_and_is_not_running(app):
         "insurance-reminders",
         "close-finished-roles",
         "role-refresh-reminders",
+        "chase-applications",
         "apply-retention",
     }
     assert not scheduler.running

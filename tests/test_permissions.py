@@ -36,6 +36,7 @@ from volunteer_hub.auth.models import User
 from volunteer_hub.extensions import db
 from volunteer_hub.mail import OutboxEmail
 from volunteer_hub.organisations.models import Organisation
+from volunteer_hub.placements.models import Placement
 from volunteer_hub.roles.models import Role
 from volunteer_hub.volunteers.models import Check
 
@@ -78,6 +79,11 @@ def organisation_only(status: int = 200, outsider: int = 403) -> Statuses:
         STAFF: status,
         ADMIN: status,
     }
+
+
+def own_only(status: int = 200) -> Statuses:
+    """The signed-in volunteer's own record (`world.placement`): everyone else gets 404."""
+    return {**signed_in(404), VOLUNTEER: status}
 
 
 def admin_only(status: int = 200) -> Statuses:
@@ -339,6 +345,55 @@ MATRIX: dict[str, list[Case]] = {
     "discover.roles_atom": [Case(get=everyone(200))],
     "discover.volunteeringdata": [Case(get=everyone(200))],
     "discover.embed_roles": [Case(get=everyone(200))],
+    # Applying: any account may apply to a published role (these volunteers have no date of
+    # birth, so a role with a minimum age refuses the application: 422); a draft role is
+    # unknown outside its organisation and takes no applications inside it.
+    "placements.apply": [
+        Case(
+            get=signed_in(), post=signed_in(422), args=lambda w: {"slug": w.items["aged_role"].slug}
+        ),
+        Case(
+            get=organisation_only(outsider=404),
+            post=organisation_only(422, outsider=404),
+            args=lambda w: {"slug": w.draft_role.slug},
+        ),
+    ],
+    # A volunteer's own placements: nobody else reaches them, staff included (they use the
+    # deciders' pages). The answer and withdraw forms without their fields change nothing.
+    "placements.dashboard": [Case(get=signed_in())],
+    "placements.mine": [
+        Case(get=own_only(), args=lambda w: {"placement_id": w.items["placement"].id}),
+        Case(get=signed_in(404), args=lambda w: {"placement_id": w.items["other_placement"].id}),
+    ],
+    "placements.answer": [
+        Case(post=own_only(422), args=lambda w: {"placement_id": w.items["placement"].id}),
+        Case(post=signed_in(404), args=lambda w: {"placement_id": w.items["other_placement"].id}),
+    ],
+    "placements.withdraw": [
+        Case(post=own_only(422), args=lambda w: {"placement_id": w.items["placement"].id}),
+        Case(post=signed_in(404), args=lambda w: {"placement_id": w.items["other_placement"].id}),
+    ],
+    # The deciders' pages: the role's organisation and staff; nobody else learns they exist.
+    "placements.applicants": [
+        Case(get=organisation_only(outsider=404), args=lambda w: {"slug": w.published_role.slug}),
+    ],
+    "placements.review": [
+        Case(
+            get=organisation_only(outsider=404),
+            args=lambda w: {"placement_id": w.items["placement"].id},
+        ),
+        Case(get=signed_in(404), args=lambda w: {"placement_id": 999_999}),
+    ],
+    "placements.decide": [
+        Case(
+            post=organisation_only(422, outsider=404),
+            args=lambda w: {"placement_id": w.items["placement"].id},
+        ),
+    ],
+    # Staff's queue of applications across every organisation; a bulk approval that names
+    # no applications answers with the error (422).
+    "placements.queue": [Case(get=staff_only())],
+    "placements.bulk_approve": [Case(post=staff_only(422))],
     "api.roles": [Case(get=everyone(200))],
     "api.role": [
         Case(get=everyone(200), args=lambda w: {"role_id": w.published_role.id}),
@@ -379,6 +434,13 @@ def assert_matrix_covers(app: Flask) -> None:
         assert tested == methods, (
             f"{endpoint} answers {sorted(methods)} but MATRIX tests {sorted(tested)}"
         )
+
+
+def _placement(role: Role, volunteer: User) -> Placement:
+    placement = Placement(role=role, volunteer=volunteer, note="Happy to help")
+    db.session.add(placement)
+    db.session.commit()
+    return placement
 
 
 def make_world() -> World:
@@ -431,6 +493,9 @@ def make_world() -> World:
             "pending_organisation": make_organisation(
                 name="Heaton Chapel Friends", status="pending", manager=coordinator
             ),
+            "aged_role": make_role(organisation, title="Reading buddy", minimum_age=18),
+            "placement": _placement(published_role, volunteer),
+            "other_placement": _placement(published_role, other),
         },
     )
 

@@ -13,6 +13,8 @@ from tests.factories import (
     make_admin,
     make_category,
     make_locality,
+    make_organisation,
+    make_role,
     make_skill,
     make_staff,
     make_user,
@@ -20,10 +22,12 @@ from tests.factories import (
 from tests.helpers import outbox
 from volunteer_hub.auth.models import User
 from volunteer_hub.extensions import db as _db
+from volunteer_hub.placements import services
+from volunteer_hub.placements.models import Placement, PlacementEvent
 from volunteer_hub.volunteers.models import Availability, Check, VolunteerProfile
 
 NOT_PERSONAL = {"password_hash", "session_version", "user_id", "volunteer_id", "locality_id"}
-NOT_PERSONAL |= {"checked_by_id", "deleted_at"}
+NOT_PERSONAL |= {"checked_by_id", "deleted_at", "role_id", "placement_id", "actor_id"}
 
 
 def full_volunteer(client, login_as):
@@ -61,6 +65,25 @@ def full_volunteer(client, login_as):
             "update_service": "y",
         },
     )
+    organisation = make_organisation(manager=staff)
+    role = make_role(organisation, groups_welcome=True, max_group_size=8)
+    done = make_role(organisation)
+    placement = services.apply(
+        role,
+        user,
+        services.Application(note="Zoë here, I mend hats", headcount=3, group_name="Quennell crew"),
+        date(2026, 11, 20),
+    )
+    services.decide(placement, "request_information", staff, message="Zoë, which days suit?")
+    services.answer(placement, user, "Quennell crew can do Tuesdays")
+    ended = services.apply(done, user, services.Application(note="Zoë again"), date(2026, 11, 20))
+    services.decide(ended, "decline", staff, message="Sorry Zoë", reason="Zoë lives too far")
+    started = services.apply(
+        make_role(organisation), user, services.Application(note="Zoë"), date(2026, 11, 20)
+    )
+    services.decide(started, "approve", staff)
+    services.decide(started, "start", staff)
+    _db.session.commit()
     login_as(user)
     client.post(
         "/account/email", data={"email": "zoe.new@example.org", "current_password": PASSWORD}
@@ -77,6 +100,10 @@ def test_the_export_holds_every_non_empty_personal_column(client, login_as, db):
     exported = response.get_data(as_text=True)
     data = json.loads(exported)
     rows = [user, user.profile, *db.session.scalars(sa.select(Check))]
+    rows += [
+        *db.session.scalars(sa.select(Placement)),
+        *db.session.scalars(sa.select(PlacementEvent)),
+    ]
     for row in rows:
         for column in sa.inspect(type(row)).columns:
             value = getattr(row, column.key)
@@ -95,6 +122,13 @@ def test_the_export_holds_every_non_empty_personal_column(client, login_as, db):
     assert any(mail["to_address"] == "zoe.new@example.org" for mail in data["emails"])
     assert any(event["action"] == "account.email_change_requested" for event in data["activity"])
     assert any(event["action"] == "check.recorded" for event in data["activity"])
+    statuses = [[step["status"] for step in p["timeline"]] for p in data["placements"]]
+    assert statuses == [
+        ["applied", "information-requested", "applied"],
+        ["applied", "declined"],
+        ["applied", "approved", "active"],
+    ]
+    assert data["placements"][1]["timeline"][1]["by"] == "Gareth Jones"
 
 
 def test_the_export_needs_a_signed_in_person(client):
@@ -134,6 +168,8 @@ def test_deleting_an_account_leaves_nothing_that_identifies_the_person(client, l
         "7700900789",
         "009876543210",
         "Quennell Hats",
+        "Zoë",
+        "mend hats",
     ]
     assert any("Quennell" in value for value in all_text_values())
     response = client.post("/account/delete", data={"confirm": "y", "password": PASSWORD})
@@ -146,6 +182,12 @@ def test_deleting_an_account_leaves_nothing_that_identifies_the_person(client, l
     assert erased.deleted_at is not None and not erased.is_active
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VolunteerProfile)) == 0
     assert client.get("/account").status_code == 302
+    placements = db.session.scalars(sa.select(Placement).order_by(Placement.id)).all()
+    assert [(p.volunteer_id, p.status) for p in placements] == [
+        (None, "withdrawn"),
+        (None, "declined"),
+        (None, "ended"),
+    ]
     failed = client.post("/login", data={"email": "zoe.quennell@example.org", "password": PASSWORD})
     assert failed.status_code == 401
 

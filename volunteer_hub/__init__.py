@@ -17,6 +17,7 @@ from .discover.views import bp as discover_bp
 from .errors import register_errorhandlers
 from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 from .organisations.views import bp as organisations_bp
+from .placements.views import bp as placements_bp
 from .public.views import bp as public_bp
 from .reference.views import bp as reference_bp
 from .roles.views import bp as roles_bp
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     volunteers_bp,
     organisations_bp,
     roles_bp,
+    placements_bp,
     discover_bp,
     api_bp,
     staff_bp,

@@ -22,6 +22,7 @@ from .database import UTCDateTime, utcnow
 from .extensions import Model, db
 from .mail import OutboxEmail, OutboxStatus, deliver_outbox
 from .organisations.jobs import remind_insurance_expiry
+from .placements.jobs import chase_applications
 from .retention import apply_retention
 from .roles.jobs import close_finished_roles, remind_stale_roles
 
@@ -104,6 +105,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         remind_stale_roles,
         {"hour": 7, "minute": 20},
         "Ask organisations whether adverts unchanged for six months need a refresh.",
+    ),
+    ScheduledJob(
+        "chase-applications",
+        chase_applications,
+        {"hour": 7, "minute": 0},
+        "Nudge deciders on the last working day to answer an application; tell staff the next.",
     ),
     ScheduledJob(
         "apply-retention",

@@ -5,6 +5,7 @@ from .auth.models import User
 from .jobs import JobRun
 from .mail import OutboxEmail
 from .organisations.models import Invitation, Membership, Organisation
+from .placements.models import Placement, PlacementEvent
 from .reference.models import Category, Concept, Locality, Setting, Skill
 from .reminders import ReminderClaim
 from .roles.models import Role, RolePeriod
@@ -22,6 +23,8 @@ __all__ = [
     "Membership",
     "Organisation",
     "OutboxEmail",
+    "Placement",
+    "PlacementEvent",
     "ReminderClaim",
     "Role",
     "RolePeriod",

@@ -20,6 +20,8 @@ from .database import utcnow
 from .extensions import db
 from .mail import OutboxEmail, OutboxStatus
 from .organisations.models import Invitation, Membership
+from .placements.models import Placement, PlacementEvent
+from .placements.services import close_for_erasure
 from .volunteers.models import Check
 
 ERASED_NAME = "Erased account"
@@ -47,6 +49,7 @@ def export_account(user: User) -> dict[str, Any]:
         "volunteer_profile": _profile_section(user),
         "checks": [_check_section(check) for check in _own(Check, Check.volunteer_id, user)],
         "organisations": _organisations_section(user),
+        "placements": [_placement_section(placement) for placement in _placements_of(user)],
         "activity": [
             _columns(event, ["created_at", "action", "subject_type", "subject_id", "ip_address"])
             | {"detail": event.detail}
@@ -119,6 +122,55 @@ def _organisations_section(user: User) -> dict[str, Any]:
     }
 
 
+def _placements_of(user: User) -> list[Placement]:
+    return list(
+        db.session.scalars(
+            select(Placement)
+            .where(Placement.volunteer_id == user.id)
+            .options(
+                selectinload(Placement.role),
+                selectinload(Placement.events).selectinload(PlacementEvent.actor),
+            )
+            .order_by(Placement.id)
+        )
+    )
+
+
+def _placement_section(placement: Placement) -> dict[str, Any]:
+    """An application with its whole timeline, the deciders' reasons included: they are
+    written about the person."""
+    return _columns(
+        placement,
+        ["id", "status", "headcount", "group_name", "note", "status_changed_at", "created_at"]
+        + ["updated_at", "due_on", "days_left", "decided_at"],
+    ) | {
+        "role": placement.role.title,
+        "timeline": [
+            _columns(event, ["created_at", "status", "previous", "message", "reason"])
+            | {"by": event.actor.name if event.actor else None}
+            for event in placement.events
+        ],
+    }
+
+
+def _erase_placements(user: User) -> None:
+    """Withdraw the person's open applications (freeing their places), then keep every
+    placement only as an anonymous record: no link to the person, none of their words or
+    the deciders' words about them."""
+    for placement in _placements_of(user):
+        close_for_erasure(placement)
+        placement.volunteer_id = None
+        placement.note = ""
+        placement.group_name = "Erased group" if placement.group_name is not None else None
+        for event in placement.events:
+            event.message = ""
+            if event.reason != "account erased":
+                event.reason = ""
+            if event.actor_id == user.id:
+                event.actor_id = None
+    db.session.flush()
+
+
 def _events_about(user: User) -> Any:
     return or_(
         AuditEvent.actor_id == user.id,
@@ -145,6 +197,7 @@ def erase_account(user: User, actor: User | None, reason: str = "requested") -> 
     for check in _own(Check, Check.volunteer_id, user):
         db.session.delete(check)
     _erase_memberships(user, actor)
+    _erase_placements(user)
     _erase_mail(user)
     db.session.execute(
         update(AuditEvent)

@@ -16,6 +16,7 @@ from .extensions import db
 from .periods import PERIODS
 from .reference.models import Category, Locality, Skill
 from .reference.services import seed_reference_data, seed_reference_items
+from .seed_placements import seed_placements
 from .seed_roles import seed_organisations_and_roles
 from .volunteers.models import Availability, Check, CheckKind, CheckLevel, VolunteerProfile
 
@@ -110,6 +111,7 @@ def seed_demo_data(
             say(f"Volunteers: {created} added")
     say(f"Volunteers: {created} added in all")
     coordinator = seed_organisations_and_roles(rng, password_hash, say)
+    seed_placements(rng, say)
     db.session.commit()
     return [
         ("admin", admin.email),

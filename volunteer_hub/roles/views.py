@@ -18,6 +18,7 @@ from ..organisations.models import Organisation
 from ..organisations.services import can_coordinate
 from ..periods import DAYS, PARTS, PERIODS
 from ..permissions import signed_in_user, staff_required
+from ..placements.services import open_placement
 from ..reference.models import Category, Locality, Skill
 from ..reference.services import concepts_in, item_choices
 from ..richtext import render_markdown
@@ -254,7 +255,9 @@ def queue() -> str:
 def detail(slug: str) -> str:
     """The role page: public once published; before that (or after), only the organisation's
     members and hub staff see it, with a banner. Anyone else gets 404."""
-    role = viewable_role(slug, signed_in_user())
+    viewer = signed_in_user()
+    role = viewable_role(slug, viewer)
     if role is None:
         abort(404)
-    return render_template("roles/detail.html", **page_context(role))
+    application = open_placement(viewer, role) if viewer.is_authenticated else None
+    return render_template("roles/detail.html", application=application, **page_context(role))

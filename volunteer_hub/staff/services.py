@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -12,6 +13,7 @@ from ..auth.models import AccessLevel, User
 from ..extensions import db
 from ..mail import OutboxEmail, OutboxStatus
 from ..organisations.models import Organisation, OrganisationStatus
+from ..placements.queries import waiting_counts
 from ..roles.models import Role, RoleStatus
 from ..volunteers.models import VolunteerProfile
 
@@ -43,9 +45,12 @@ def _count(model: Any, *conditions: Any) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
 
 
-def dashboard_figures() -> dict[str, int]:
+def dashboard_figures(today: date) -> dict[str, int]:
     """The staff home page's numbers: work waiting first, then the hub's size."""
+    waiting, overdue = waiting_counts(today)
     return {
+        "applications_waiting": waiting,
+        "applications_overdue": overdue,
         "pending_organisations": _count(
             Organisation, Organisation.status == OrganisationStatus.PENDING
         ),

@@ -13,6 +13,7 @@ from ..clock import local_today
 from ..extensions import db
 from ..mail import OutboxEmail
 from ..permissions import admin_required, signed_in_user, staff_required
+from ..placements.queries import QueueFilters, staff_queue
 from ..volunteers.models import Check
 from ..volunteers.services import CheckData, checks_for, recheck_due, record_check
 from ..web import render_form
@@ -31,7 +32,14 @@ def _per_page() -> int:
 @bp.get("/")
 @staff_required
 def dashboard() -> str:
-    return render_template("staff/dashboard.html", figures=services.dashboard_figures())
+    today = local_today()
+    waiting = db.session.scalars(staff_queue(QueueFilters(), today).limit(10)).all()
+    return render_template(
+        "staff/dashboard.html",
+        figures=services.dashboard_figures(today),
+        waiting=waiting,
+        today=today,
+    )
 
 
 @bp.get("/volunteers")

@@ -1,0 +1,1 @@
+"""Placements: applications to roles, decided on time, never overbooked."""

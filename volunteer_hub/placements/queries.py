@@ -1,0 +1,96 @@
+"""The lists of placements: a volunteer's own, and a role's applicants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from ..auth.models import User
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..roles.models import Role
+from .models import OPEN, Placement, PlacementStatus
+
+
+def placements_of(volunteer: User) -> Select[Placement]:
+    """The volunteer's placements, those still going first, newest first."""
+    return (
+        select(Placement)
+        .where(Placement.volunteer_id == volunteer.id)
+        .options(selectinload(Placement.role).selectinload(Role.organisation))
+        .order_by(
+            case((Placement.status.in_(OPEN), 0), else_=1),
+            Placement.status_changed_at.desc(),
+            Placement.id.desc(),
+        )
+    )
+
+
+def applicants_of(role: Role, status: str = "") -> Select[Placement]:
+    """A role's applications, oldest first (first come, first answered): the open ones by
+    default, `all`, or those in one status."""
+    query = (
+        select(Placement)
+        .where(Placement.role_id == role.id)
+        .options(selectinload(Placement.volunteer))
+        .order_by(Placement.created_at, Placement.id)
+    )
+    if status == "all":
+        return query
+    if status in set(PlacementStatus):
+        return query.where(Placement.status == status)
+    return query.where(Placement.status.in_(OPEN))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The staff queue's filters: ids of a category and a locality, part of an organisation's
+    name, a status ('' for those waiting for a decision, 'all' for every one), overdue only."""
+
+    status: str = ""
+    organisation: str = ""
+    category_id: int | None = None
+    locality_id: int | None = None
+    overdue: bool = False
+
+
+def staff_queue(filters: QueueFilters, today: date) -> Select[Placement]:
+    """Applications across every organisation, those waiting for a decision first, the
+    longest overdue at the top, then the oldest."""
+    query = (
+        select(Placement)
+        .join(Placement.role)
+        .join(Role.organisation)
+        .options(
+            contains_eager(Placement.role).contains_eager(Role.organisation),
+            selectinload(Placement.volunteer),
+        )
+        .order_by(Placement.due_on.is_(None), Placement.due_on, Placement.created_at, Placement.id)
+    )
+    if filters.status == "":
+        query = query.where(Placement.status == PlacementStatus.APPLIED)
+    elif filters.status != "all":
+        query = query.where(Placement.status == filters.status)
+    if filters.organisation:
+        query = query.where(Organisation.name.icontains(filters.organisation, autoescape=True))
+    if filters.category_id is not None:
+        query = query.where(Role.category_id == filters.category_id)
+    if filters.locality_id is not None:
+        query = query.where(Role.locality_id == filters.locality_id)
+    if filters.overdue:
+        query = query.where(Placement.status == PlacementStatus.APPLIED, Placement.due_on < today)
+    return query
+
+
+def waiting_counts(today: date) -> tuple[int, int]:
+    """How many applications wait for a decision, and how many of those are overdue."""
+    waiting, overdue = db.session.execute(
+        select(
+            func.count(),
+            func.count(case((Placement.due_on < today, 1))),
+        ).where(Placement.status == PlacementStatus.APPLIED)
+    ).one()
+    return int(waiting), int(overdue)

@@ -1,0 +1,418 @@
+"""Placement rules: applying, the status machine, places that are never overbooked, and who
+may see or decide an application.
+
+Every change goes through `move`, which checks the transition, records it on the placement's
+timeline and in the audit trail, and emails the volunteer; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select, update
+
+from ..audit.services import record_event
+from ..auth.models import AccessLevel, User
+from ..clock import local_today
+from ..database import utcnow
+from ..extensions import db
+from ..mail import queue_email
+from ..organisations.models import Membership, OrganisationStatus
+from ..organisations.services import can_coordinate
+from ..reference.settings import setting_int
+from ..roles.models import Decider, Role, RoleStatus
+from ..urls import external_url
+from ..workdays import add_working_days, working_days_between
+from .eligibility import dbs_standing, requirements
+from .models import (
+    END_REASONS,
+    HOLDING_PLACES,
+    OPEN,
+    PLACEMENT_TRANSITIONS,
+    Placement,
+    PlacementEvent,
+    PlacementStatus,
+)
+
+
+class PlacementRefused(Exception):
+    """An application or a decision that cannot be made, with the reason in plain words."""
+
+
+class ReasonNeeded(PlacementRefused):
+    """A decision that must say why (declining, asking for information)."""
+
+
+class RoleFull(PlacementRefused):
+    """Not enough places for the application: the volunteer may join the waiting list."""
+
+
+@dataclass(frozen=True)
+class Application:
+    note: str
+    headcount: int = 1
+    group_name: str | None = None
+    join_waiting_list: bool = False
+    group_of_age: bool = False  # the lead says everyone in the group meets the minimum age
+
+
+# The deciders' buttons: each names the status it moves the placement to.
+DECISIONS: dict[str, PlacementStatus] = {
+    "approve": PlacementStatus.APPROVED,
+    "waitlist": PlacementStatus.WAITLISTED,
+    "request_information": PlacementStatus.INFORMATION_REQUESTED,
+    "decline": PlacementStatus.DECLINED,
+    "start": PlacementStatus.ACTIVE,
+    "end": PlacementStatus.ENDED,
+}
+NEEDS_MESSAGE = frozenset({PlacementStatus.DECLINED, PlacementStatus.INFORMATION_REQUESTED})
+# The reasons a decider may give for ending a placement (erasure gives its own).
+ENDINGS = {code: words for code, words in END_REASONS.items() if code != "account erased"}
+
+
+def moves_from(placement: Placement) -> frozenset[PlacementStatus]:
+    return PLACEMENT_TRANSITIONS[PlacementStatus(placement.status)]
+
+
+def decisions_for(placement: Placement) -> list[str]:
+    """The deciders' buttons that apply now, in the order of DECISIONS (ending has a form of
+    its own, as it asks why)."""
+    moves = moves_from(placement)
+    return [name for name, target in DECISIONS.items() if target in moves and name != "end"]
+
+
+def can_see_applications(user: User | None, role: Role) -> bool:
+    """The role's organisation's members and hub staff see its applicants."""
+    return can_coordinate(user, role.organisation)
+
+
+def can_decide(user: User | None, role: Role) -> bool:
+    """Staff always; the organisation's members when the role says the organisation decides."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return role.decided_by == Decider.ORGANISATION and can_coordinate(user, role.organisation)
+
+
+def places_taken(role: Role) -> int:
+    """Places held by approved and active placements, groups counted by their headcount."""
+    taken = db.session.scalar(
+        select(func.coalesce(func.sum(Placement.headcount), 0)).where(
+            Placement.role_id == role.id, Placement.status.in_(HOLDING_PLACES)
+        )
+    )
+    return int(taken or 0)
+
+
+def open_placement(volunteer: User, role: Role) -> Placement | None:
+    """The volunteer's application to the role that is still going, if any."""
+    return db.session.scalar(
+        select(Placement).where(
+            Placement.role_id == role.id,
+            Placement.volunteer_id == volunteer.id,
+            Placement.status.in_(OPEN),
+        )
+    )
+
+
+def is_taking_applications(role: Role) -> bool:
+    return (
+        role.status == RoleStatus.PUBLISHED
+        and role.organisation.status == OrganisationStatus.APPROVED
+    )
+
+
+def apply(role: Role, volunteer: User, application: Application, today: date) -> Placement:
+    """The volunteer applies (or joins the waiting list of a full role); the deciders and the
+    volunteer are emailed."""
+    if not is_taking_applications(role):
+        raise PlacementRefused("This role is not taking applications.")
+    if open_placement(volunteer, role) is not None:
+        raise PlacementRefused("You have already applied to this role.")
+    blocking = [found for found in requirements(volunteer, role, today) if found.stops_application]
+    if blocking:
+        raise PlacementRefused(blocking[0].detail)
+    if application.group_name is not None:
+        _check_group(role, application)
+    elif application.headcount != 1:
+        raise PlacementRefused("Name the group to apply for more than one person.")
+    full = places_taken(role) + application.headcount > role.places
+    if full and not application.join_waiting_list:
+        raise RoleFull(
+            "There are not enough places free for this application just now. You can join "
+            "the waiting list instead."
+        )
+    status = PlacementStatus.WAITLISTED if full else PlacementStatus.APPLIED
+    placement = Placement(
+        role=role,
+        volunteer=volunteer,
+        headcount=application.headcount,
+        group_name=application.group_name,
+        note=application.note.strip(),
+        status=status,
+        due_on=_due_after(today) if status == PlacementStatus.APPLIED else None,
+    )
+    db.session.add(placement)
+    _record(placement, status, None, volunteer, message=application.note.strip())
+    _tell_deciders(placement)
+    _tell_volunteer(placement)
+    return placement
+
+
+def _check_group(role: Role, application: Application) -> None:
+    """A group fits the role's places and group size; each member of a role needing a DBS
+    check needs their own, and the lead confirms everyone meets the minimum age."""
+    if not role.groups_welcome:
+        raise PlacementRefused("This role does not take groups.")
+    largest = min(role.max_group_size or role.places, role.places)
+    if application.headcount > largest:
+        raise PlacementRefused(f"Groups for this role are at most {largest} people.")
+    if role.dbs_level:
+        raise PlacementRefused(
+            "This role needs a DBS check for each volunteer, so each person in the group "
+            "should apply for themselves."
+        )
+    if role.minimum_age is not None and not application.group_of_age:
+        raise PlacementRefused(
+            f"Confirm that everyone in the group is aged {role.minimum_age} or over."
+        )
+
+
+def _due_after(day: date) -> date:
+    """The last working day to answer an application made (or answered) on `day`."""
+    return add_working_days(day, setting_int("application_response_days"))
+
+
+def move(
+    placement: Placement,
+    new: PlacementStatus,
+    actor: User | None,
+    *,
+    reason: str = "",
+    message: str = "",
+) -> None:
+    """Move a placement along its status machine; `actor` None is the hub itself (erasure).
+
+    The role's row is locked first by a no-op update, which takes a row lock on PostgreSQL
+    and the write lock on SQLite before anything is counted: decisions on one role's
+    placements, made at the same moment, are taken one after the other, and each counts the
+    places the ones before it took.
+    """
+    db.session.flush()  # the refresh below must not drop timeline steps not yet written
+    db.session.execute(
+        update(Role)
+        .where(Role.id == placement.role_id)
+        .values(places=Role.places, updated_at=Role.updated_at)  # change nothing, not even
+        .execution_options(synchronize_session=False)  # the version staff decisions check
+    )
+    db.session.refresh(placement)
+    current = PlacementStatus(placement.status)
+    if new not in PLACEMENT_TRANSITIONS[current]:
+        raise PlacementRefused(
+            f"An application that is {placement.status_label.lower()} cannot be moved to "
+            f"“{PlacementStatus(new).value.replace('-', ' ')}”."
+        )
+    if new in NEEDS_MESSAGE and not message.strip():
+        raise ReasonNeeded("Write a message for the volunteer: they will see it.")
+    if new == PlacementStatus.APPROVED:
+        _check_approval(placement)
+    _run_clock(placement, current, new)
+    placement.status = new
+    placement.status_changed_at = utcnow()
+    _record(placement, new, current, actor, reason=reason, message=message)
+    by_volunteer = actor is not None and actor.id == placement.volunteer_id
+    if by_volunteer and new in (PlacementStatus.WITHDRAWN, PlacementStatus.ENDED):
+        _tell_deciders(placement, left=True)
+    if actor is not None:
+        _tell_volunteer(placement, "" if by_volunteer else message.strip(), previous=current)
+
+
+def _check_approval(placement: Placement) -> None:
+    role = placement.role
+    free = role.places - places_taken(role)
+    if placement.headcount > free:
+        raise PlacementRefused(
+            f"The role has {max(free, 0)} of {role.places} places free: not enough for this "
+            "application. Waitlist it, or add places to the role."
+        )
+    volunteer = placement.volunteer
+    if volunteer is not None and not dbs_standing(volunteer, role, local_today()).meets:
+        raise PlacementRefused(
+            "The volunteer no longer holds a DBS check that meets this role's requirement. "
+            "Hub staff can record a new check first."
+        )
+
+
+def _run_clock(placement: Placement, current: PlacementStatus, new: PlacementStatus) -> None:
+    """Asking for information pauses the response clock until the answer; any other
+    decision stops it."""
+    today = local_today()
+    if new == PlacementStatus.INFORMATION_REQUESTED and placement.due_on is not None:
+        placement.days_left = max(working_days_between(today, placement.due_on), 1)
+    elif current == PlacementStatus.INFORMATION_REQUESTED and new == PlacementStatus.APPLIED:
+        days = placement.days_left or setting_int("application_response_days")
+        placement.due_on = add_working_days(today, days)
+        placement.days_left = None
+        return
+    placement.due_on = None
+    if current == PlacementStatus.APPLIED and placement.decided_at is None:
+        placement.decided_at = utcnow()
+
+
+def decide(
+    placement: Placement, decision: str, actor: User, *, reason: str = "", message: str = ""
+) -> None:
+    """A decider's button; refused unless `actor` may decide for the role."""
+    if decision not in DECISIONS:
+        raise PlacementRefused("Choose what to do with the application.")
+    if not can_decide(actor, placement.role):
+        raise PlacementRefused("Hub staff decide the applications to this role.")
+    if actor.id == placement.volunteer_id:
+        raise PlacementRefused("Someone else must decide on your own application.")
+    if decision == "end" and reason not in ENDINGS:
+        raise ReasonNeeded("Choose why the placement ended.")
+    move(placement, DECISIONS[decision], actor, reason=reason, message=message)
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    approved: list[Placement]
+    refused: list[tuple[Placement, str]]
+
+
+def approve_many(placement_ids: list[int], actor: User) -> BulkOutcome:
+    """Approve each application in turn, in the order given; each approval stands or falls
+    on its own (a savepoint), so one that would overbook its role leaves the others done."""
+    approved: list[Placement] = []
+    refused: list[tuple[Placement, str]] = []
+    placements = db.session.scalars(
+        select(Placement).where(Placement.id.in_(placement_ids)).order_by(Placement.id)
+    ).all()
+    order = {placement_id: n for n, placement_id in enumerate(placement_ids)}
+    for placement in sorted(placements, key=lambda found: order[found.id]):
+        try:
+            with db.session.begin_nested():
+                decide(placement, "approve", actor)
+        except PlacementRefused as refusal:
+            refused.append((placement, str(refusal)))
+        else:
+            approved.append(placement)
+    return BulkOutcome(approved, refused)
+
+
+def withdraw(placement: Placement, volunteer: User, message: str = "") -> None:
+    """The volunteer withdraws their application, or leaves a role they have started (which
+    ends the placement: they moved on). The deciders are told."""
+    if placement.status == PlacementStatus.ACTIVE:
+        move(placement, PlacementStatus.ENDED, volunteer, reason="moved-on", message=message)
+    else:
+        move(placement, PlacementStatus.WITHDRAWN, volunteer, message=message)
+
+
+def close_for_erasure(placement: Placement) -> None:
+    """An erased account's open placement: withdrawn, or ended if it had started."""
+    if placement.status == PlacementStatus.ACTIVE:
+        move(placement, PlacementStatus.ENDED, None, reason="account erased")
+    elif PlacementStatus(placement.status) in OPEN:
+        move(placement, PlacementStatus.WITHDRAWN, None, reason="account erased")
+
+
+def answer(placement: Placement, volunteer: User, text: str) -> None:
+    """The volunteer answers a request for information; the application is back with the
+    deciders, who are emailed."""
+    if placement.status != PlacementStatus.INFORMATION_REQUESTED:
+        raise PlacementRefused("Nobody has asked you for more information about this application.")
+    if not text.strip():
+        raise ReasonNeeded("Write your answer.")
+    move(placement, PlacementStatus.APPLIED, volunteer, message=text)
+    _tell_deciders(placement, answered=True)
+
+
+def staff_members() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.access_level.in_((AccessLevel.STAFF, AccessLevel.ADMIN)),
+                User.deleted_at.is_(None),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def _record(
+    placement: Placement,
+    new: PlacementStatus,
+    previous: PlacementStatus | None,
+    actor: User | None,
+    *,
+    reason: str = "",
+    message: str = "",
+) -> None:
+    placement.events.append(
+        PlacementEvent(
+            status=new,
+            previous=previous,
+            actor=actor,
+            reason=reason.strip(),
+            message=message.strip(),
+        )
+    )
+    record_event(
+        f"placement.{new}",
+        actor=actor,
+        subject=placement,
+        role_id=placement.role_id,
+        previous=str(previous) if previous else None,
+    )
+
+
+def deciders(role: Role) -> list[User]:
+    """Who is told of new applications: the organisation's members, or hub staff."""
+    if role.decided_by == Decider.ORGANISATION:
+        query = (
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id == role.organisation_id)
+        )
+    else:
+        return staff_members()
+    return list(db.session.scalars(query.where(User.deleted_at.is_(None)).order_by(User.id)))
+
+
+def _tell_deciders(placement: Placement, answered: bool = False, left: bool = False) -> None:
+    for decider in deciders(placement.role):
+        queue_email(
+            decider.email,
+            "placement_new",
+            recipient_id=decider.id,
+            name=decider.name,
+            role=placement.role.title,
+            answered=answered,
+            left=left,
+            waitlisted=placement.status == PlacementStatus.WAITLISTED,
+            url=external_url("placements.review", placement_id=placement.id),
+        )
+
+
+def _tell_volunteer(
+    placement: Placement, message: str = "", previous: PlacementStatus | None = None
+) -> None:
+    volunteer = placement.volunteer
+    if volunteer is None:
+        return
+    queue_email(
+        volunteer.email,
+        "placement_status",
+        recipient_id=volunteer.id,
+        name=volunteer.name,
+        role=placement.role.title,
+        organisation=placement.role.organisation.name,
+        status=placement.status,
+        answered=previous == PlacementStatus.INFORMATION_REQUESTED,
+        message=message,
+        url=external_url("placements.mine", placement_id=placement.id),
+    )

@@ -1,0 +1,337 @@
+"""Applying to roles, the volunteer's own placements (`/me`), and the deciders' pages.
+
+A volunteer reaches only their own placements (anyone else's is 404); a role's applicants
+are seen by its organisation's members and hub staff, and decided by the role's deciders.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from ..clock import local_today
+from ..extensions import db
+from ..permissions import signed_in_user, staff_required
+from ..reference.models import Category, Locality
+from ..reference.services import item_choices
+from ..roles.models import Role
+from ..roles.page import viewable_role
+from ..web import render_form, safe_next
+from . import queries, services
+from .eligibility import dbs_standing, requirements
+from .forms import (
+    AnswerForm,
+    ApplicantFilterForm,
+    ApplyForm,
+    BulkApproveForm,
+    DecisionForm,
+    EndForm,
+    StaffQueueForm,
+    WithdrawForm,
+)
+from .models import Placement, PlacementEvent, PlacementStatus
+
+bp = Blueprint("placements", __name__)
+
+PageResult = Response | str | tuple[str, int]
+
+DONE = {
+    "approve": "Approved. The volunteer has been emailed.",
+    "waitlist": "Added to the waiting list. The volunteer has been emailed.",
+    "request_information": "Your question has been sent to the volunteer.",
+    "decline": "Declined. The volunteer has been emailed your message.",
+    "start": "Marked as started. Thank you for welcoming them.",
+    "end": "The placement has ended.",
+}
+
+
+def _per_page() -> int:
+    return int(current_app.config["PAGE_SIZE"])
+
+
+def _role(slug: str) -> Role:
+    role = viewable_role(slug, signed_in_user())
+    if role is None:
+        abort(404)
+    return role
+
+
+@bp.route("/roles/<slug>/apply", methods=["GET", "POST"])
+@login_required
+def apply(slug: str) -> PageResult:
+    role = _role(slug)
+    volunteer = signed_in_user()
+    existing = services.open_placement(volunteer, role)
+    if existing is not None:
+        flash("You have already applied to this role: here is your application.", "info")
+        return redirect(url_for("placements.mine", placement_id=existing.id))
+    form = ApplyForm(role=role)
+    found = requirements(volunteer, role, local_today())
+    full = services.places_taken(role) >= role.places
+    if form.validate_on_submit():
+        try:
+            placement = services.apply(role, volunteer, form.application(), local_today())
+            db.session.commit()
+        except services.RoleFull as refusal:
+            db.session.rollback()
+            form.form_errors.append(str(refusal))
+            full = True
+        except services.PlacementRefused as refusal:
+            db.session.rollback()
+            form.form_errors.append(str(refusal))
+        except IntegrityError:  # the same form sent twice at once: the first one counts
+            db.session.rollback()
+            return redirect(url_for("placements.apply", slug=role.slug))
+        else:
+            flash(_applied_words(placement), "success")
+            return redirect(url_for("placements.mine", placement_id=placement.id))
+    return render_form(
+        "placements/apply.html",
+        form,
+        role=role,
+        requirements=found,
+        blocked=[found for found in found if found.stops_application],
+        open=services.is_taking_applications(role),
+        full=full,
+    )
+
+
+def _applied_words(placement: Placement) -> str:
+    if placement.status == PlacementStatus.WAITLISTED:
+        return "You are on the waiting list. We will email you if a place is offered."
+    return "Thank you: your application has been sent. We will email you when they decide."
+
+
+@bp.get("/me")
+@login_required
+def dashboard() -> str:
+    page = db.paginate(
+        queries.placements_of(signed_in_user()), per_page=_per_page(), error_out=False
+    )
+    return render_template("placements/dashboard.html", page=page)
+
+
+def _own(placement_id: int) -> Placement:
+    """The signed-in volunteer's own placement; 404 for anyone else's, staff included (they
+    use the deciders' page)."""
+    placement = db.session.get(Placement, placement_id)
+    if placement is None or placement.volunteer_id != signed_in_user().id:
+        abort(404)
+    return placement
+
+
+@bp.get("/me/placements/<int:placement_id>")
+@login_required
+def mine(placement_id: int) -> PageResult:
+    return _render_mine(_own(placement_id))
+
+
+def _render_mine(
+    placement: Placement,
+    answer_form: AnswerForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
+) -> PageResult:
+    answer_form = answer_form or AnswerForm(formdata=None)
+    withdraw_form = withdraw_form or WithdrawForm(formdata=None)
+    status = 422 if answer_form.errors or withdraw_form.errors else 200
+    page = render_template(
+        "placements/mine.html",
+        placement=placement,
+        timeline=_timeline(placement),
+        answer_form=answer_form,
+        withdraw_form=withdraw_form,
+        can_withdraw=PlacementStatus.WITHDRAWN in services.moves_from(placement),
+    )
+    return page, status
+
+
+@bp.post("/me/placements/<int:placement_id>/answer")
+@login_required
+def answer(placement_id: int) -> PageResult:
+    placement = _own(placement_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            services.answer(placement, signed_in_user(), form.answer.data or "")
+        except services.PlacementRefused as refusal:
+            form.answer.errors = [*form.answer.errors, str(refusal)]
+        else:
+            db.session.commit()
+            flash("Thank you: your answer has been sent.", "success")
+            return redirect(url_for("placements.mine", placement_id=placement.id))
+    return _render_mine(placement, answer_form=form)
+
+
+@bp.post("/me/placements/<int:placement_id>/withdraw")
+@login_required
+def withdraw(placement_id: int) -> PageResult:
+    placement = _own(placement_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw(placement, signed_in_user(), form.message.data or "")
+        except services.PlacementRefused as refusal:
+            form.form_errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("You have withdrawn. Thank you for letting them know.", "success")
+            return redirect(url_for("placements.dashboard"))
+    return _render_mine(placement, withdraw_form=form)
+
+
+def _timeline(placement: Placement) -> list[PlacementEvent]:
+    return list(
+        db.session.scalars(
+            select(PlacementEvent)
+            .where(PlacementEvent.placement_id == placement.id)
+            .options(selectinload(PlacementEvent.actor))
+            .order_by(PlacementEvent.created_at, PlacementEvent.id)
+        )
+    )
+
+
+def _role_for_deciders(slug: str) -> Role:
+    role: Role = db.first_or_404(
+        select(Role).where(Role.slug == slug).options(selectinload(Role.organisation))
+    )
+    if not services.can_see_applications(signed_in_user(), role):
+        abort(404)
+    return role
+
+
+@bp.get("/roles/<slug>/applicants")
+@login_required
+def applicants(slug: str) -> str:
+    role = _role_for_deciders(slug)
+    form = ApplicantFilterForm(request.args)
+    status = form.status.data if form.validate() else ""
+    page = db.paginate(
+        queries.applicants_of(role, status or ""), per_page=_per_page(), error_out=False
+    )
+    return render_template(
+        "placements/applicants.html",
+        role=role,
+        form=form,
+        page=page,
+        taken=services.places_taken(role),
+        can_decide=services.can_decide(signed_in_user(), role),
+    )
+
+
+def _for_deciders(placement_id: int) -> Placement:
+    placement: Placement = db.first_or_404(
+        select(Placement)
+        .where(Placement.id == placement_id)
+        .options(
+            selectinload(Placement.role).selectinload(Role.organisation),
+            selectinload(Placement.volunteer),
+        )
+    )
+    if not services.can_see_applications(signed_in_user(), placement.role):
+        abort(404)
+    return placement
+
+
+@bp.get("/placements/<int:placement_id>")
+@login_required
+def review(placement_id: int) -> PageResult:
+    return _render_review(_for_deciders(placement_id))
+
+
+def _render_review(
+    placement: Placement, form: DecisionForm | None = None, end_form: EndForm | None = None
+) -> PageResult:
+    form = form or DecisionForm(formdata=None)
+    end_form = end_form or EndForm(formdata=None)
+    volunteer = placement.volunteer
+    role = placement.role
+    page = render_template(
+        "placements/review.html",
+        placement=placement,
+        role=role,
+        organisation=role.organisation,
+        timeline=_timeline(placement),
+        form=form,
+        end_form=end_form,
+        dbs=dbs_standing(volunteer, role, local_today()) if volunteer else None,
+        can_decide=services.can_decide(signed_in_user(), role),
+        decisions=services.decisions_for(placement),
+        can_end=PlacementStatus.ENDED in services.moves_from(placement),
+        free=role.places - services.places_taken(role),
+    )
+    return page, 422 if form.errors or end_form.errors else 200
+
+
+@bp.post("/placements/<int:placement_id>/decide")
+@login_required
+def decide(placement_id: int) -> PageResult:
+    placement = _for_deciders(placement_id)
+    form = DecisionForm()
+    end_form = EndForm(formdata=None)
+    if form.decision.raw_data == ["end"]:
+        end_form = EndForm()
+        end_form.validate()
+    if form.validate_on_submit() and not end_form.errors:
+        ending = form.decision.data == "end"
+        try:
+            services.decide(
+                placement,
+                form.decision.data,
+                signed_in_user(),
+                reason=(end_form.reason.data if ending else form.reason.data) or "",
+                message=form.message.data or "",
+            )
+        except services.ReasonNeeded as refusal:
+            form.message.errors = [*form.message.errors, str(refusal)]
+        except services.PlacementRefused as refusal:
+            form.form_errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(DONE[form.decision.data], "success")
+            return redirect(url_for("placements.review", placement_id=placement.id))
+        db.session.rollback()
+    return _render_review(placement, form, end_form)
+
+
+def _queue_form() -> StaffQueueForm:
+    form = StaffQueueForm(request.args)
+    form.category.choices = [("", "Any kind"), *item_choices(Category)]
+    form.locality.choices = [("", "Any area"), *item_choices(Locality)]
+    return form
+
+
+@bp.get("/staff/placements")
+@staff_required
+def queue() -> PageResult:
+    return _render_queue(BulkApproveForm(formdata=None, back=request.full_path))
+
+
+def _render_queue(bulk: BulkApproveForm) -> PageResult:
+    form = _queue_form()
+    today = local_today()
+    page = db.paginate(
+        queries.staff_queue(form.filters(), today), per_page=_per_page(), error_out=False
+    )
+    rendered = render_template(
+        "placements/queue.html", form=form, page=page, today=today, bulk=bulk
+    )
+    return rendered, 422 if bulk.errors else 200
+
+
+@bp.post("/staff/placements/approve")
+@staff_required
+def bulk_approve() -> PageResult:
+    form = BulkApproveForm()
+    if not form.validate_on_submit():
+        return _render_queue(form)
+    outcome = services.approve_many(form.placement_ids.data or [], signed_in_user())
+    db.session.commit()
+    if outcome.approved:
+        flash(f"Approved {len(outcome.approved)}. The volunteers have been emailed.", "success")
+    for placement, reason in outcome.refused:
+        flash(f"Not approved: {placement.role.title}. {reason}", "warning")
+    return redirect(safe_next(form.back.data, url_for("placements.queue")))
