@@ -89,6 +89,7 @@ def test_the_scheduler_holds_every_job_and_is_not_running(app):
         "close-finished-roles",
         "role-refresh-reminders",
         "chase-applications",
+        "expire-offers",
         "apply-retention",
     }
     assert not scheduler.running

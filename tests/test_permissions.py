@@ -188,12 +188,14 @@ MATRIX: dict[str, list[Case]] = {
         Case(get=staff_only(), args=lambda w: {"kind": "categories"}),
         Case(get=staff_only(), args=lambda w: {"kind": "localities"}),
         Case(get=staff_only(), args=lambda w: {"kind": "skills"}),
+        Case(get=staff_only(), args=lambda w: {"kind": "decline-messages"}),
         Case(get=staff_only(404), args=lambda w: {"kind": "volunteers"}),
     ],
     "reference.new_item": [
         Case(get=staff_only(), post=staff_only(422), args=lambda w: {"kind": "categories"}),
         Case(get=staff_only(), post=staff_only(422), args=lambda w: {"kind": "localities"}),
         Case(get=staff_only(), post=staff_only(422), args=lambda w: {"kind": "skills"}),
+        Case(get=staff_only(), post=staff_only(422), args=lambda w: {"kind": "decline-messages"}),
         Case(get=staff_only(404), post=staff_only(404), args=lambda w: {"kind": "users"}),
     ],
     "reference.edit_item": [
@@ -369,12 +371,26 @@ MATRIX: dict[str, list[Case]] = {
         Case(post=own_only(422), args=lambda w: {"placement_id": w.items["placement"].id}),
         Case(post=signed_in(404), args=lambda w: {"placement_id": w.items["other_placement"].id}),
     ],
+    "placements.offer": [
+        Case(post=own_only(422), args=lambda w: {"placement_id": w.items["placement"].id}),
+        Case(post=signed_in(404), args=lambda w: {"placement_id": w.items["other_placement"].id}),
+    ],
     "placements.withdraw": [
         Case(post=own_only(422), args=lambda w: {"placement_id": w.items["placement"].id}),
         Case(post=signed_in(404), args=lambda w: {"placement_id": w.items["other_placement"].id}),
     ],
     # The deciders' pages: the role's organisation and staff; nobody else learns they exist.
     "placements.applicants": [
+        Case(get=organisation_only(outsider=404), args=lambda w: {"slug": w.published_role.slug}),
+    ],
+    "placements.questions": [
+        Case(
+            get=organisation_only(outsider=404),
+            post=organisation_only(302, outsider=404),
+            args=lambda w: {"slug": w.draft_role.slug},
+        ),
+    ],
+    "placements.applicants_csv": [
         Case(get=organisation_only(outsider=404), args=lambda w: {"slug": w.published_role.slug}),
     ],
     "placements.review": [

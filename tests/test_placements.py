@@ -3,6 +3,8 @@ overbooked, and who sees what."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -25,8 +27,9 @@ from volunteer_hub.auth.models import User
 from volunteer_hub.extensions import db as _db
 from volunteer_hub.placements import services
 from volunteer_hub.placements.eligibility import DbsStanding, dbs_standing
-from volunteer_hub.placements.jobs import chase_applications
+from volunteer_hub.placements.jobs import chase_applications, expire_offers_job
 from volunteer_hub.placements.models import Placement, PlacementEvent, PlacementStatus
+from volunteer_hub.reference.models import DeclineMessage
 from volunteer_hub.roles.models import Role
 from volunteer_hub.volunteers.models import CheckLevel
 
@@ -689,3 +692,188 @@ def test_the_staff_queue_filters_by_organisation_category_and_locality(client, l
         page = client.get(f"/staff/placements?{query}").get_data(as_text=True)
         assert "Sam Shelves" in page and "Pat Park" not in page, query
     assert client.get("/staff/placements?category=nonsense").status_code == 200
+
+
+def fill(role, manager, count: int) -> list[Placement]:
+    """`count` approved volunteers on the role."""
+    taken = []
+    for _ in range(count):
+        placement = services.apply(role, make_user(), services.Application(note=""), TODAY)
+        services.decide(placement, "approve", manager)
+        taken.append(placement)
+    return taken
+
+
+def join_list(role, name: str, **fields) -> Placement:
+    application = services.Application(note="", join_waiting_list=True, **fields)
+    placement = services.apply(role, make_user(name=name), application, TODAY)
+    assert placement.status == PlacementStatus.WAITLISTED
+    return placement
+
+
+def test_the_waiting_list_offers_in_order_and_moves_on_after_expiry(client, login_as, setting):
+    _, manager, role = setting  # 2 places
+    first_holder, _ = fill(role, manager, 2)
+    with time_machine.travel("2026-11-20 11:00:00+00:00", tick=False):
+        ada = join_list(role, "Ada First")
+    with time_machine.travel("2026-11-20 12:00:00+00:00", tick=False):
+        ben = join_list(role, "Ben Second")
+    _db.session.commit()
+    login_as(ben.volunteer)
+    assert "number 2 on the waiting list" in client.get(f"/me/placements/{ben.id}").get_data(
+        as_text=True
+    )
+    services.withdraw(first_holder, first_holder.volunteer)  # a place frees: Ada is offered
+    _db.session.commit()
+    assert (ada.status, ben.status) == ("offered", "waitlisted")
+    assert ada.offer_expires_at.isoformat().startswith("2026-11-22T10:00")  # 48 hours
+    (offer,) = [m for m in outbox(ada.volunteer.email) if "A place is free" in m.subject]
+    assert "take it up by" in offer.body_text
+    with time_machine.travel("2026-11-22 09:59:00+00:00", tick=False):
+        assert expire_offers_job() == "expired 0 offers"
+    with time_machine.travel("2026-11-22 10:00:00+00:00", tick=False):
+        assert expire_offers_job() == "expired 1 offers"
+    _db.session.expire_all()
+    assert (ada.status, ben.status) == ("withdrawn", "offered")
+    assert ada.events[-1].reason == "offer expired"
+    with time_machine.travel("2026-11-22 10:01:00+00:00", tick=False):
+        login_as(_db.session.get(User, ben.volunteer_id))
+        page = client.get(f"/me/placements/{ben.id}").get_data(as_text=True)
+        assert "A place is free for you" in page
+        taken = client.post(f"/me/placements/{ben.id}/offer", data={"take": "yes"})
+    assert taken.status_code == 302
+    _db.session.expire_all()
+    assert ben.status == "approved"
+    assert services.places_taken(role) == 2
+
+
+def test_turning_an_offer_down_passes_it_on(setting):
+    _, manager, role = setting
+    holder, _ = fill(role, manager, 2)
+    ada, ben = join_list(role, "Ada"), join_list(role, "Ben")
+    services.withdraw(holder, holder.volunteer)
+    services.refuse_offer(ada, ada.volunteer)
+    assert (ada.status, ben.status) == ("withdrawn", "offered")
+    with pytest.raises(services.PlacementRefused, match="no offer"):
+        services.accept_offer(ada, ada.volunteer)
+
+
+def test_an_expired_offer_cannot_be_taken_up(setting):
+    _, manager, role = setting
+    holder, _ = fill(role, manager, 2)
+    ada = join_list(role, "Ada")
+    services.withdraw(holder, holder.volunteer)
+    with (
+        time_machine.travel("2026-11-23 10:00:00+00:00", tick=False),
+        pytest.raises(services.PlacementRefused, match="run out"),
+    ):
+        services.accept_offer(ada, ada.volunteer)
+
+
+def test_a_group_waits_while_too_few_places_are_free_and_those_who_fit_are_offered(setting):
+    organisation, manager, _ = setting
+    role = make_role(organisation, places=3, groups_welcome=True, max_group_size=3)
+    holders = fill(role, manager, 3)
+    team = join_list(role, "Lead", headcount=3, group_name="Team")
+    ada = join_list(role, "Ada")
+    services.withdraw(holders[0], holders[0].volunteer)
+    assert (team.status, ada.status) == ("waitlisted", "offered")
+    services.withdraw(holders[1], holders[1].volunteer)
+    services.withdraw(holders[2], holders[2].volunteer)
+    assert team.status == "waitlisted"  # Ada's offer holds one of the three places
+    services.refuse_offer(ada, ada.volunteer)
+    assert team.status == "offered"
+
+
+def test_coordinators_download_the_applicants_as_csv(client, login_as, setting):
+    organisation, manager, _ = setting
+    role = make_role(organisation, dbs_level=CheckLevel.ENHANCED)
+    with_check = make_user(name="Ciara Checked")
+    make_check(with_check, certificate_number="001122334455")
+    services.apply(role, with_check, services.Application(note="=HYPERLINK(evil)"), TODAY)
+    _db.session.commit()
+    login_as(manager)
+    response = client.get(f"/roles/{role.slug}/applicants.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:2] == ["Name", "Email"]
+    assert rows[1][0] == "Ciara Checked" and rows[1][7] == "Meets"
+    assert rows[1][8] == "'=HYPERLINK(evil)"  # a formula is kept as text
+    assert "001122334455" not in response.get_data(as_text=True)
+
+
+def test_applicants_answer_the_roles_questions(client, login_as, setting):
+    _, manager, role = setting
+    login_as(manager)
+    page = client.get(f"/roles/{role.slug}/questions")
+    assert page.status_code == 200
+    saved = client.post(
+        f"/roles/{role.slug}/questions",
+        data={"question_1": "Can you lift boxes?", "question_2": "", "question_3": "Why us?"},
+    )
+    assert saved.status_code == 302
+    assert [q.text for q in services.questions_of(role)] == ["Can you lift boxes?", "Why us?"]
+    volunteer = make_user()
+    login_as(volunteer)
+    form = client.get(f"/roles/{role.slug}/apply").get_data(as_text=True)
+    assert "Can you lift boxes?" in form and "Why us?" in form
+    before = row_counts()
+    missing = client.post(f"/roles/{role.slug}/apply", data={"answer_1": "Yes", "note": ""})
+    assert missing.status_code == 422
+    assert "Answer: Why us?" in missing.get_data(as_text=True)
+    assert row_counts() == before
+    sent = client.post(
+        f"/roles/{role.slug}/apply", data={"answer_1": "Yes", "answer_2": "Near home"}
+    )
+    assert sent.status_code == 302
+    placement = placement_of(volunteer)
+    assert [(a.question, a.answer) for a in placement.answers] == [
+        ("Can you lift boxes?", "Yes"),
+        ("Why us?", "Near home"),
+    ]
+    login_as(manager)
+    review = client.get(f"/placements/{placement.id}").get_data(as_text=True)
+    assert "Near home" in review
+    client.post(f"/roles/{role.slug}/questions", data={"question_1": "A new question"})
+    _db.session.expire_all()
+    assert placement.answers[0].question == "Can you lift boxes?"  # as it was asked
+
+
+def test_saving_the_same_questions_changes_nothing(client, login_as, setting):
+    _, manager, role = setting
+    login_as(manager)
+    before = row_counts()
+    assert client.post(f"/roles/{role.slug}/questions", data={"probe": "1"}).status_code == 302
+    assert row_counts() == before
+
+
+def test_declining_with_a_ready_made_message(client, login_as, setting):
+    _, manager, role = setting
+    staff = make_staff()
+    login_as(staff)
+    missing = client.post("/staff/reference/decline-messages/new", data={"name": "Full"})
+    assert missing.status_code == 422
+    assert "Write the message" in missing.get_data(as_text=True)
+    made = client.post(
+        "/staff/reference/decline-messages/new",
+        data={"name": "Full", "description": "Thank you! The places are all taken.", "active": "y"},
+    )
+    assert made.status_code == 302
+    (message,) = _db.session.scalars(sa.select(DeclineMessage)).all()
+    volunteer = make_user()
+    placement = services.apply(role, volunteer, services.Application(note=""), TODAY)
+    _db.session.commit()
+    login_as(manager)
+    page = client.get(f"/placements/{placement.id}").get_data(as_text=True)
+    assert "Start from a ready-made message" in page and "The places are all taken" in page
+    declined = client.post(
+        f"/placements/{placement.id}/decide",
+        data={"decision": "decline", "template": str(message.id)},
+    )
+    assert declined.status_code == 302
+    _db.session.expire_all()
+    assert placement.events[-1].message == "Thank you! The places are all taken."
+    told = outbox(volunteer.email)[-1]
+    assert "The places are all taken" in told.body_text

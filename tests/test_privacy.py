@@ -27,7 +27,7 @@ from volunteer_hub.placements.models import Placement, PlacementEvent
 from volunteer_hub.volunteers.models import Availability, Check, VolunteerProfile
 
 NOT_PERSONAL = {"password_hash", "session_version", "user_id", "volunteer_id", "locality_id"}
-NOT_PERSONAL |= {"checked_by_id", "deleted_at", "role_id", "placement_id", "actor_id"}
+NOT_PERSONAL |= {"checked_by_id", "deleted_at", "role_id", "placement_id", "actor_id", "position"}
 
 
 def full_volunteer(client, login_as):
@@ -68,10 +68,16 @@ def full_volunteer(client, login_as):
     organisation = make_organisation(manager=staff)
     role = make_role(organisation, groups_welcome=True, max_group_size=8)
     done = make_role(organisation)
+    services.set_questions(role, ["Which hats can you mend?"], staff)
     placement = services.apply(
         role,
         user,
-        services.Application(note="Zoë here, I mend hats", headcount=3, group_name="Quennell crew"),
+        services.Application(
+            note="Zoë here, I mend hats",
+            headcount=3,
+            group_name="Quennell crew",
+            answers=("Zoë mends bowlers",),
+        ),
         date(2026, 11, 20),
     )
     services.decide(placement, "request_information", staff, message="Zoë, which days suit?")
@@ -170,6 +176,7 @@ def test_deleting_an_account_leaves_nothing_that_identifies_the_person(client, l
         "Quennell Hats",
         "Zoë",
         "mend hats",
+        "bowlers",
     ]
     assert any("Quennell" in value for value in all_text_values())
     response = client.post("/account/delete", data={"confirm": "y", "password": PASSWORD})

@@ -22,7 +22,7 @@ from .database import UTCDateTime, utcnow
 from .extensions import Model, db
 from .mail import OutboxEmail, OutboxStatus, deliver_outbox
 from .organisations.jobs import remind_insurance_expiry
-from .placements.jobs import chase_applications
+from .placements.jobs import chase_applications, expire_offers_job
 from .retention import apply_retention
 from .roles.jobs import close_finished_roles, remind_stale_roles
 
@@ -111,6 +111,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         chase_applications,
         {"hour": 7, "minute": 0},
         "Nudge deciders on the last working day to answer an application; tell staff the next.",
+    ),
+    ScheduledJob(
+        "expire-offers",
+        expire_offers_job,
+        {"minute": "*/5"},
+        "Pass offers of places that ran out to the next volunteer on the waiting list.",
     ),
     ScheduledJob(
         "apply-retention",

@@ -6,7 +6,7 @@ from .jobs import JobRun
 from .mail import OutboxEmail
 from .organisations.models import Invitation, Membership, Organisation
 from .placements.models import Placement, PlacementEvent
-from .reference.models import Category, Concept, Locality, Setting, Skill
+from .reference.models import Category, Concept, DeclineMessage, Locality, Setting, Skill
 from .reminders import ReminderClaim
 from .roles.models import Role, RolePeriod
 from .volunteers.models import Availability, Check, VolunteerProfile
@@ -17,6 +17,7 @@ __all__ = [
     "Category",
     "Check",
     "Concept",
+    "DeclineMessage",
     "Invitation",
     "JobRun",
     "Locality",

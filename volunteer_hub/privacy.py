@@ -129,6 +129,7 @@ def _placements_of(user: User) -> list[Placement]:
             .where(Placement.volunteer_id == user.id)
             .options(
                 selectinload(Placement.role),
+                selectinload(Placement.answers),
                 selectinload(Placement.events).selectinload(PlacementEvent.actor),
             )
             .order_by(Placement.id)
@@ -142,9 +143,12 @@ def _placement_section(placement: Placement) -> dict[str, Any]:
     return _columns(
         placement,
         ["id", "status", "headcount", "group_name", "note", "status_changed_at", "created_at"]
-        + ["updated_at", "due_on", "days_left", "decided_at"],
+        + ["updated_at", "due_on", "days_left", "decided_at", "waitlisted_at", "offer_expires_at"],
     ) | {
         "role": placement.role.title,
+        "answers": [
+            {"question": answer.question, "answer": answer.answer} for answer in placement.answers
+        ],
         "timeline": [
             _columns(event, ["created_at", "status", "previous", "message", "reason"])
             | {"by": event.actor.name if event.actor else None}
@@ -161,6 +165,7 @@ def _erase_placements(user: User) -> None:
         close_for_erasure(placement)
         placement.volunteer_id = None
         placement.note = ""
+        placement.answers = []
         placement.group_name = "Erased group" if placement.group_name is not None else None
         for event in placement.events:
             event.message = ""

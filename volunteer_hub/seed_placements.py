@@ -71,6 +71,10 @@ def seed_placements(rng: random.Random, say: Callable[[str], None]) -> None:
             continue  # too young, no DBS check yet, or already applied: as in life
         made += 1
     made += _groups(volunteers[100:], decider)
+    offers = 0
+    for role in roles:  # places came up on a few roles: offered down their waiting lists
+        if offers < 3:
+            offers += len(services.offer_free_places(role))
     db.session.flush()
     say(f"Applications: {made} added")
 

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 from ..forms import HubForm, max_length
 from ..roles.forms import WholeNumberField
 from ..roles.models import Role
-from .models import STATUS_LABELS
+from .models import MAX_QUESTIONS, STATUS_LABELS, RoleQuestion
 from .queries import QueueFilters
 from .services import DECISIONS, ENDINGS, Application
 
@@ -81,7 +81,11 @@ class ApplyForm(HubForm):
 
     def application(self) -> Application:
         group = self.is_group
+        answers = tuple(
+            field.data or "" for name, field in self._fields.items() if name.startswith("answer_")
+        )
         return Application(
+            answers=answers,
             note=self.note.data or "",
             headcount=(self.headcount.data or 1) if group else 1,
             group_name=(self.group_name.data or None) if group else None,
@@ -90,16 +94,64 @@ class ApplyForm(HubForm):
         )
 
 
+def apply_form_for(role: Role, questions: list[RoleQuestion]) -> ApplyForm:
+    """The apply form with a required answer box for each of the role's questions."""
+    if not questions:
+        return ApplyForm(role=role)
+
+    class WithQuestions(ApplyForm):
+        pass
+
+    for question in questions:
+        field = TextAreaField(
+            question.text,
+            validators=[
+                DataRequired(f"Answer: {question.text}"),
+                max_length(2_000, f"Your answer to question {question.position}"),
+            ],
+            render_kw={"rows": 3},
+        )
+        setattr(WithQuestions, f"answer_{question.position}", field)
+    return WithQuestions(role=role)
+
+
+class QuestionsForm(HubForm):
+    """Up to five questions every applicant answers (`question_1` ...); empty boxes ask
+    nothing."""
+
+    def texts(self) -> list[str]:
+        return [field.data or "" for field in self if field.name.startswith("question_")]
+
+
+for _number in range(1, MAX_QUESTIONS + 1):
+    setattr(
+        QuestionsForm,
+        f"question_{_number}",
+        StringField(f"Question {_number}", validators=[max_length(300, f"Question {_number}")]),
+    )
+
+
 class DecisionForm(HubForm):
+    """A decider's buttons. The ready-made messages (`template`) are filled in by the view:
+    declining with the message box empty sends the chosen one."""
+
     decision = SelectField(
         "Decision",
         choices=[SelectChoice(name) for name in DECISIONS],
         invalid_choice_message="Choose what to do with the application",
     )
+    template = RadioField(
+        "Start from a ready-made message (optional)",
+        invalid_choice_message="Choose one of the messages shown",
+        validators=[Optional()],
+    )
     message = TextAreaField(
         "Message for the volunteer",
         validators=[max_length(2_000, "Message")],
-        description="Needed to decline or to ask for more information. The volunteer sees it.",
+        description=(
+            "Needed to ask for more information, and to decline unless you chose a ready-made "
+            "message. The volunteer sees it."
+        ),
         render_kw={"rows": 4},
     )
     reason = TextAreaField(
@@ -147,6 +199,17 @@ class WithdrawForm(HubForm):
             self.form_errors.append("Use the Withdraw button to withdraw.")
             return False
         return valid
+
+
+class OfferForm(HubForm):
+    """The two buttons of an offered place: `take` is yes (accept) or no (turn it down)."""
+
+    take = RadioField(
+        "Do you want the place?",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        invalid_choice_message="Choose whether you want the place",
+        validators=[DataRequired("Choose whether you want the place")],
+    )
 
 
 class ApplicantFilterForm(HubForm):

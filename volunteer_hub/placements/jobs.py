@@ -19,7 +19,7 @@ from ..roles.models import Role
 from ..urls import external_url
 from ..workdays import is_working_day, working_days_between
 from .models import Placement, PlacementStatus
-from .services import deciders, staff_members
+from .services import deciders, expire_offers, staff_members
 
 NUDGE = "placement-nudge"
 ESCALATION = "placement-escalation"
@@ -63,3 +63,10 @@ def _send(placement: Placement, people: list[User], template: str, late_by: int)
             late_by=late_by,
             url=external_url("placements.review", placement_id=placement.id),
         )
+
+
+def expire_offers_job() -> str:
+    """Withdraw offers of places that ran out, and offer each place to the next in line."""
+    count = expire_offers()
+    db.session.commit()
+    return f"expired {count} offers"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -20,6 +20,7 @@ class PlacementStatus(enum.StrEnum):
     INFORMATION_REQUESTED = "information-requested"
     APPROVED = "approved"
     WAITLISTED = "waitlisted"
+    OFFERED = "offered"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     ACTIVE = "active"
@@ -31,6 +32,7 @@ STATUS_LABELS = {
     PlacementStatus.INFORMATION_REQUESTED: "More information requested",
     PlacementStatus.APPROVED: "Approved",
     PlacementStatus.WAITLISTED: "On the waiting list",
+    PlacementStatus.OFFERED: "Offered a place",
     PlacementStatus.DECLINED: "Not offered a place",
     PlacementStatus.WITHDRAWN: "Withdrawn",
     PlacementStatus.ACTIVE: "Volunteering",
@@ -52,8 +54,15 @@ PLACEMENT_TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
         {PlacementStatus.APPLIED, PlacementStatus.DECLINED, PlacementStatus.WITHDRAWN}
     ),
     PlacementStatus.WAITLISTED: frozenset(
-        {PlacementStatus.APPROVED, PlacementStatus.DECLINED, PlacementStatus.WITHDRAWN}
+        {
+            PlacementStatus.OFFERED,
+            PlacementStatus.APPROVED,
+            PlacementStatus.DECLINED,
+            PlacementStatus.WITHDRAWN,
+        }
     ),
+    # An offer is taken up (approved), or refused or left to run out (withdrawn).
+    PlacementStatus.OFFERED: frozenset({PlacementStatus.APPROVED, PlacementStatus.WITHDRAWN}),
     PlacementStatus.APPROVED: frozenset({PlacementStatus.ACTIVE, PlacementStatus.WITHDRAWN}),
     PlacementStatus.ACTIVE: frozenset({PlacementStatus.ENDED}),
     PlacementStatus.DECLINED: frozenset(),
@@ -61,17 +70,26 @@ PLACEMENT_TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
     PlacementStatus.ENDED: frozenset(),
 }
 
-# Placements that hold places on the role, counted by headcount.
-HOLDING_PLACES = frozenset({PlacementStatus.APPROVED, PlacementStatus.ACTIVE})
+# Placements that hold places on the role, counted by headcount: an offer keeps its place
+# until it is taken up, refused or runs out.
+HOLDING_PLACES = frozenset(
+    {PlacementStatus.APPROVED, PlacementStatus.ACTIVE, PlacementStatus.OFFERED}
+)
 # Placements still going: the volunteer may not apply to the same role again meanwhile.
 OPEN = frozenset(status for status, moves in PLACEMENT_TRANSITIONS.items() if moves)
 _OPEN_SQL = text("status IN (" + ", ".join(f"'{status}'" for status in sorted(OPEN)) + ")")
 
+# Reasons the hub records as codes (a decider's own reasons are free text): how a placement
+# ended, and why one was withdrawn without a person choosing to.
 END_REASONS = {
     "completed": "Completed the role",
     "moved-on": "Moved on",
     "other": "Other",
     "account erased": "The volunteer deleted their account",
+}
+CODED_REASONS = END_REASONS | {
+    "offer expired": "The offer of a place ran out",
+    "offer refused": "The offer of a place was turned down",
 }
 
 
@@ -82,6 +100,8 @@ class Placement(TimestampMixin, Model):
         Index("ix_placements_role_status", "role_id", "status"),
         Index("ix_placements_volunteer_status", "volunteer_id", "status"),
         Index("ix_placements_status_due_on", "status", "due_on"),
+        Index("ix_placements_role_waitlist", "role_id", "status", "waitlisted_at", "id"),
+        Index("ix_placements_status_offer_expires_at", "status", "offer_expires_at"),
         # One open application per volunteer and role, even when a form is sent twice at once.
         Index(
             "uq_placements_open_application",
@@ -108,9 +128,15 @@ class Placement(TimestampMixin, Model):
     due_on: Mapped[date | None]
     days_left: Mapped[int | None]
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The waiting list is first come, first served, by the time each joined it.
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role: Mapped[Role] = relationship()
     volunteer: Mapped[User | None] = relationship()
+    answers: Mapped[list[PlacementAnswer]] = relationship(
+        cascade="all, delete-orphan", order_by="PlacementAnswer.position"
+    )
     events: Mapped[list[PlacementEvent]] = relationship(
         back_populates="placement",
         cascade="all, delete-orphan",
@@ -164,7 +190,38 @@ class PlacementEvent(Model):
 
     @property
     def reason_words(self) -> str:
-        """The reason, in words: an ending's reason is stored as its code."""
-        if self.status == PlacementStatus.ENDED:
-            return END_REASONS.get(self.reason, self.reason)
-        return self.reason
+        """The reason, in words: the hub's own reasons are stored as codes."""
+        return CODED_REASONS.get(self.reason, self.reason)
+
+    @property
+    def public_reason(self) -> str:
+        """The reason the volunteer is shown: the hub's coded ones, never a decider's notes."""
+        return CODED_REASONS.get(self.reason, "")
+
+
+MAX_QUESTIONS = 5
+
+
+class RoleQuestion(Model):
+    """One of up to five questions a role's organisation asks every applicant."""
+
+    __tablename__ = "role_questions"
+    __table_args__ = (UniqueConstraint("role_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(String(300))
+
+
+class PlacementAnswer(Model):
+    """An applicant's answer, with the question as it was asked (questions may change)."""
+
+    __tablename__ = "placement_answers"
+    __table_args__ = (UniqueConstraint("placement_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question: Mapped[str] = mapped_column(String(300))
+    answer: Mapped[str] = mapped_column(Text)

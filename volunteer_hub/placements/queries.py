@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from ..auth.models import User
 from ..extensions import db
@@ -94,3 +94,28 @@ def waiting_counts(today: date) -> tuple[int, int]:
         ).where(Placement.status == PlacementStatus.APPLIED)
     ).one()
     return int(waiting), int(overdue)
+
+
+def waitlist_positions(placements: list[Placement]) -> dict[int, int]:
+    """Each waitlisted placement's place in its role's queue (1 is next), in one statement."""
+    ids = [p.id for p in placements if p.status == PlacementStatus.WAITLISTED]
+    if not ids:
+        return {}
+    mine, ahead = aliased(Placement), aliased(Placement)
+    rows = db.session.execute(
+        select(mine.id, func.count(ahead.id))
+        .join(
+            ahead,
+            and_(
+                ahead.role_id == mine.role_id,
+                ahead.status == PlacementStatus.WAITLISTED,
+                or_(
+                    ahead.waitlisted_at < mine.waitlisted_at,
+                    and_(ahead.waitlisted_at == mine.waitlisted_at, ahead.id <= mine.id),
+                ),
+            ),
+        )
+        .where(mine.id.in_(ids))
+        .group_by(mine.id)
+    ).all()
+    return {placement_id: int(position) for placement_id, position in rows}

@@ -8,9 +8,9 @@ timeline and in the audit trail, and emails the volunteer; the caller commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from ..audit.services import record_event
 from ..auth.models import AccessLevel, User
@@ -28,11 +28,14 @@ from .eligibility import dbs_standing, requirements
 from .models import (
     END_REASONS,
     HOLDING_PLACES,
+    MAX_QUESTIONS,
     OPEN,
     PLACEMENT_TRANSITIONS,
     Placement,
+    PlacementAnswer,
     PlacementEvent,
     PlacementStatus,
+    RoleQuestion,
 )
 
 
@@ -55,6 +58,7 @@ class Application:
     group_name: str | None = None
     join_waiting_list: bool = False
     group_of_age: bool = False  # the lead says everyone in the group meets the minimum age
+    answers: tuple[str, ...] = ()  # to the role's questions, in order
 
 
 # The deciders' buttons: each names the status it moves the placement to.
@@ -144,6 +148,10 @@ def apply(role: Role, volunteer: User, application: Application, today: date) ->
             "There are not enough places free for this application just now. You can join "
             "the waiting list instead."
         )
+    questions = questions_of(role)
+    answers = [answer.strip() for answer in application.answers]
+    if len(answers) != len(questions) or not all(answers):
+        raise PlacementRefused("Answer each of the organisation's questions.")
     status = PlacementStatus.WAITLISTED if full else PlacementStatus.APPLIED
     placement = Placement(
         role=role,
@@ -153,12 +161,45 @@ def apply(role: Role, volunteer: User, application: Application, today: date) ->
         note=application.note.strip(),
         status=status,
         due_on=_due_after(today) if status == PlacementStatus.APPLIED else None,
+        waitlisted_at=utcnow() if status == PlacementStatus.WAITLISTED else None,
+        answers=[
+            PlacementAnswer(position=question.position, question=question.text, answer=answer)
+            for question, answer in zip(questions, answers, strict=True)
+        ],
     )
     db.session.add(placement)
     _record(placement, status, None, volunteer, message=application.note.strip())
     _tell_deciders(placement)
     _tell_volunteer(placement)
     return placement
+
+
+def questions_of(role: Role) -> list[RoleQuestion]:
+    return list(
+        db.session.scalars(
+            select(RoleQuestion)
+            .where(RoleQuestion.role_id == role.id)
+            .order_by(RoleQuestion.position)
+        )
+    )
+
+
+def set_questions(role: Role, texts: list[str], actor: User) -> bool:
+    """The role's questions for applicants, up to five, in order; blanks are dropped.
+    Applications already made keep the questions they answered. False when unchanged."""
+    wanted = [text.strip() for text in texts if text.strip()][:MAX_QUESTIONS]
+    if wanted == [question.text for question in questions_of(role)]:
+        return False
+    db.session.execute(
+        delete(RoleQuestion)
+        .where(RoleQuestion.role_id == role.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.add_all(
+        RoleQuestion(role_id=role.id, position=n, text=text) for n, text in enumerate(wanted, 1)
+    )
+    record_event("role.questions_changed", actor=actor, subject=role, count=len(wanted))
+    return True
 
 
 def _check_group(role: Role, application: Application) -> None:
@@ -219,19 +260,92 @@ def move(
     if new == PlacementStatus.APPROVED:
         _check_approval(placement)
     _run_clock(placement, current, new)
+    _run_waiting_list(placement, new)
     placement.status = new
     placement.status_changed_at = utcnow()
     _record(placement, new, current, actor, reason=reason, message=message)
     by_volunteer = actor is not None and actor.id == placement.volunteer_id
     if by_volunteer and new in (PlacementStatus.WITHDRAWN, PlacementStatus.ENDED):
         _tell_deciders(placement, left=True)
-    if actor is not None:
-        _tell_volunteer(placement, "" if by_volunteer else message.strip(), previous=current)
+    _tell_volunteer(
+        placement, "" if by_volunteer else message.strip(), previous=current, reason=reason
+    )
+    if current in HOLDING_PLACES and new not in HOLDING_PLACES:
+        offer_free_places(placement.role)
+
+
+def _run_waiting_list(placement: Placement, new: PlacementStatus) -> None:
+    """Joining the waiting list takes a place in its queue; an offer has a time limit."""
+    if new == PlacementStatus.WAITLISTED:
+        placement.waitlisted_at = utcnow()
+    if new == PlacementStatus.OFFERED:
+        placement.offer_expires_at = utcnow() + timedelta(hours=setting_int("offer_hours"))
+    else:
+        placement.offer_expires_at = None
+
+
+def waiting_list(role: Role) -> list[Placement]:
+    """The role's waiting list, first come first served."""
+    return list(
+        db.session.scalars(
+            select(Placement)
+            .where(Placement.role_id == role.id, Placement.status == PlacementStatus.WAITLISTED)
+            .order_by(Placement.waitlisted_at, Placement.id)
+        )
+    )
+
+
+def offer_free_places(role: Role) -> list[Placement]:
+    """Offer the role's free places down its waiting list, in order; a group waits while too
+    few places are free for it, and those behind it who fit are offered meanwhile."""
+    if not is_taking_applications(role):
+        return []
+    free = role.places - places_taken(role)
+    offered = []
+    for waiting in waiting_list(role):
+        if free <= 0:
+            break
+        if waiting.headcount <= free:
+            move(waiting, PlacementStatus.OFFERED, None)
+            free -= waiting.headcount
+            offered.append(waiting)
+    return offered
+
+
+def accept_offer(placement: Placement, volunteer: User) -> None:
+    if placement.status != PlacementStatus.OFFERED:
+        raise PlacementRefused("There is no offer of a place to accept on this application.")
+    expires = placement.offer_expires_at
+    if expires is not None and expires <= utcnow():
+        raise PlacementRefused("This offer has run out. You can apply to the role again.")
+    move(placement, PlacementStatus.APPROVED, volunteer)
+
+
+def refuse_offer(placement: Placement, volunteer: User) -> None:
+    if placement.status != PlacementStatus.OFFERED:
+        raise PlacementRefused("There is no offer of a place to refuse on this application.")
+    move(placement, PlacementStatus.WITHDRAWN, volunteer, reason="offer refused")
+
+
+def expire_offers() -> int:
+    """Withdraw the offers whose time is up; each freed place goes to the next in line."""
+    expired = db.session.scalars(
+        select(Placement)
+        .where(
+            Placement.status == PlacementStatus.OFFERED,
+            Placement.offer_expires_at <= utcnow(),
+        )
+        .order_by(Placement.offer_expires_at, Placement.id)
+    ).all()
+    for placement in expired:
+        move(placement, PlacementStatus.WITHDRAWN, None, reason="offer expired")
+    return len(expired)
 
 
 def _check_approval(placement: Placement) -> None:
     role = placement.role
-    free = role.places - places_taken(role)
+    own = placement.headcount if PlacementStatus(placement.status) in HOLDING_PLACES else 0
+    free = role.places - places_taken(role) + own  # an offer's place is already its own
     if placement.headcount > free:
         raise PlacementRefused(
             f"The role has {max(free, 0)} of {role.places} places free: not enough for this "
@@ -399,7 +513,10 @@ def _tell_deciders(placement: Placement, answered: bool = False, left: bool = Fa
 
 
 def _tell_volunteer(
-    placement: Placement, message: str = "", previous: PlacementStatus | None = None
+    placement: Placement,
+    message: str = "",
+    previous: PlacementStatus | None = None,
+    reason: str = "",
 ) -> None:
     volunteer = placement.volunteer
     if volunteer is None:
@@ -413,6 +530,8 @@ def _tell_volunteer(
         organisation=placement.role.organisation.name,
         status=placement.status,
         answered=previous == PlacementStatus.INFORMATION_REQUESTED,
+        reason=reason,
+        expires=placement.offer_expires_at,
         message=message,
         url=external_url("placements.mine", placement_id=placement.id),
     )

@@ -10,14 +10,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
-from ..clock import local_today
+from ..clock import local_today, to_local
+from ..csvexport import csv_response
 from ..extensions import db
 from ..permissions import signed_in_user, staff_required
-from ..reference.models import Category, Locality
-from ..reference.services import item_choices
+from ..reference.models import Category, DeclineMessage, Locality
+from ..reference.services import active_items, item_choices
 from ..roles.models import Role
 from ..roles.page import viewable_role
 from ..web import render_form, safe_next
@@ -26,12 +28,14 @@ from .eligibility import dbs_standing, requirements
 from .forms import (
     AnswerForm,
     ApplicantFilterForm,
-    ApplyForm,
     BulkApproveForm,
     DecisionForm,
     EndForm,
+    OfferForm,
+    QuestionsForm,
     StaffQueueForm,
     WithdrawForm,
+    apply_form_for,
 )
 from .models import Placement, PlacementEvent, PlacementStatus
 
@@ -69,7 +73,8 @@ def apply(slug: str) -> PageResult:
     if existing is not None:
         flash("You have already applied to this role: here is your application.", "info")
         return redirect(url_for("placements.mine", placement_id=existing.id))
-    form = ApplyForm(role=role)
+    questions = services.questions_of(role)
+    form = apply_form_for(role, questions)
     found = requirements(volunteer, role, local_today())
     full = services.places_taken(role) >= role.places
     if form.validate_on_submit():
@@ -95,6 +100,7 @@ def apply(slug: str) -> PageResult:
         role=role,
         requirements=found,
         blocked=[found for found in found if found.stops_application],
+        answer_fields=[field for field in form if field.name.startswith("answer_")],
         open=services.is_taking_applications(role),
         full=full,
     )
@@ -112,13 +118,22 @@ def dashboard() -> str:
     page = db.paginate(
         queries.placements_of(signed_in_user()), per_page=_per_page(), error_out=False
     )
-    return render_template("placements/dashboard.html", page=page)
+    positions = queries.waitlist_positions(page.items)
+    return render_template("placements/dashboard.html", page=page, positions=positions)
 
 
 def _own(placement_id: int) -> Placement:
     """The signed-in volunteer's own placement; 404 for anyone else's, staff included (they
     use the deciders' page)."""
-    placement = db.session.get(Placement, placement_id)
+    placement = db.session.scalar(
+        select(Placement)
+        .where(Placement.id == placement_id)
+        .options(
+            joinedload(Placement.role).joinedload(Role.organisation),
+            selectinload(Placement.answers),
+            selectinload(Placement.events),
+        )
+    )
     if placement is None or placement.volunteer_id != signed_in_user().id:
         abort(404)
     return placement
@@ -134,19 +149,25 @@ def _render_mine(
     placement: Placement,
     answer_form: AnswerForm | None = None,
     withdraw_form: WithdrawForm | None = None,
+    offer_form: OfferForm | None = None,
 ) -> PageResult:
     answer_form = answer_form or AnswerForm(formdata=None)
     withdraw_form = withdraw_form or WithdrawForm(formdata=None)
-    status = 422 if answer_form.errors or withdraw_form.errors else 200
+    offer_form = offer_form or OfferForm(formdata=None)
+    forms = (answer_form, withdraw_form, offer_form)
     page = render_template(
         "placements/mine.html",
         placement=placement,
-        timeline=_timeline(placement),
+        position=queries.waitlist_positions([placement]).get(placement.id),
+        offer_form=offer_form,
+        problem=next((form for form in forms if form.errors), answer_form),
+        timeline=placement.events,
         answer_form=answer_form,
         withdraw_form=withdraw_form,
-        can_withdraw=PlacementStatus.WITHDRAWN in services.moves_from(placement),
+        can_withdraw=PlacementStatus.WITHDRAWN in services.moves_from(placement)
+        and placement.status != PlacementStatus.OFFERED,
     )
-    return page, status
+    return page, 422 if any(form.errors for form in forms) else 200
 
 
 @bp.post("/me/placements/<int:placement_id>/answer")
@@ -181,6 +202,35 @@ def withdraw(placement_id: int) -> PageResult:
             flash("You have withdrawn. Thank you for letting them know.", "success")
             return redirect(url_for("placements.dashboard"))
     return _render_mine(placement, withdraw_form=form)
+
+
+@bp.post("/me/placements/<int:placement_id>/offer")
+@login_required
+def offer(placement_id: int) -> PageResult:
+    """The volunteer takes up, or turns down, the place they were offered."""
+    placement = _own(placement_id)
+    form = OfferForm()
+    if form.validate_on_submit():
+        try:
+            if form.take.data == "yes":
+                services.accept_offer(placement, signed_in_user())
+            else:
+                services.refuse_offer(placement, signed_in_user())
+        except services.PlacementRefused as refusal:
+            db.session.rollback()
+            form.form_errors.append(str(refusal))
+        else:
+            db.session.commit()
+            taken = form.take.data == "yes"
+            flash(OFFER_WORDS[taken], "success")
+            return redirect(url_for("placements.mine", placement_id=placement.id))
+    return _render_mine(placement, offer_form=form)
+
+
+OFFER_WORDS = {
+    True: "You have taken up the place. Thank you! The organisation will be in touch.",
+    False: "You have turned down the place. Thank you for letting us know.",
+}
 
 
 def _timeline(placement: Placement) -> list[PlacementEvent]:
@@ -227,8 +277,9 @@ def _for_deciders(placement_id: int) -> Placement:
         select(Placement)
         .where(Placement.id == placement_id)
         .options(
-            selectinload(Placement.role).selectinload(Role.organisation),
-            selectinload(Placement.volunteer),
+            joinedload(Placement.role).joinedload(Role.organisation),
+            joinedload(Placement.volunteer),
+            selectinload(Placement.answers),
         )
     )
     if not services.can_see_applications(signed_in_user(), placement.role):
@@ -236,16 +287,79 @@ def _for_deciders(placement_id: int) -> Placement:
     return placement
 
 
+@bp.route("/roles/<slug>/questions", methods=["GET", "POST"])
+@login_required
+def questions(slug: str) -> PageResult:
+    """The organisation's questions for applicants to the role."""
+    role = _role_for_deciders(slug)
+    current = {f"question_{q.position}": q.text for q in services.questions_of(role)}
+    form = QuestionsForm(data=current)
+    if form.validate_on_submit():
+        if services.set_questions(role, form.texts(), signed_in_user()):
+            db.session.commit()
+            flash("The questions are saved. New applicants will answer them.", "success")
+        return redirect(url_for("roles.manage", slug=role.slug))
+    return render_form("placements/questions.html", form, role=role)
+
+
+@bp.get("/roles/<slug>/applicants.csv")
+@login_required
+def applicants_csv(slug: str) -> Response:
+    """Every application to the role, oldest first, as a spreadsheet; of a volunteer's DBS
+    checks only whether one meets the role's requirement."""
+    role = _role_for_deciders(slug)
+    today = local_today()
+    placements = db.session.scalars(queries.applicants_of(role, "all")).all()
+    header = ["Name", "Email", "Group", "People", "Status", "Applied", "Status since"]
+    header += ["DBS requirement", "Note"]
+    rows = []
+    for placement in placements:
+        volunteer = placement.volunteer
+        standing = dbs_standing(volunteer, role, today) if volunteer and role.dbs_level else None
+        rows.append(
+            [
+                volunteer.name if volunteer else "Deleted account",
+                volunteer.email if volunteer else "",
+                placement.group_name or "",
+                placement.headcount,
+                placement.status_label,
+                to_local(placement.created_at).strftime("%Y-%m-%d %H:%M"),
+                to_local(placement.status_changed_at).strftime("%Y-%m-%d %H:%M"),
+                "Not needed" if standing is None else "Meets" if standing.meets else "Not met",
+                placement.note,
+            ]
+        )
+    return csv_response(f"applicants-{role.slug}.csv", header, rows)
+
+
 @bp.get("/placements/<int:placement_id>")
 @login_required
 def review(placement_id: int) -> PageResult:
-    return _render_review(_for_deciders(placement_id))
+    return _render_review(_for_deciders(placement_id), active_items(DeclineMessage))
+
+
+def _decision_form(messages: list[DeclineMessage], formdata: bool = True) -> DecisionForm:
+    """The decision form, offering the hub's ready-made messages for declining."""
+    form = DecisionForm() if formdata else DecisionForm(formdata=None)
+    form.template.choices = [SelectChoice(str(message.id), message.name) for message in messages]
+    return form
+
+
+def _chosen_message(form: DecisionForm) -> str:
+    """What the volunteer is told: the decider's words, else the ready-made message chosen."""
+    if form.message.data or not form.template.data:
+        return form.message.data or ""
+    chosen = db.session.get(DeclineMessage, int(form.template.data))
+    return chosen.description if chosen is not None else ""
 
 
 def _render_review(
-    placement: Placement, form: DecisionForm | None = None, end_form: EndForm | None = None
+    placement: Placement,
+    messages: list[DeclineMessage],
+    form: DecisionForm | None = None,
+    end_form: EndForm | None = None,
 ) -> PageResult:
-    form = form or DecisionForm(formdata=None)
+    form = form or _decision_form(messages, formdata=False)
     end_form = end_form or EndForm(formdata=None)
     volunteer = placement.volunteer
     role = placement.role
@@ -260,6 +374,7 @@ def _render_review(
         dbs=dbs_standing(volunteer, role, local_today()) if volunteer else None,
         can_decide=services.can_decide(signed_in_user(), role),
         decisions=services.decisions_for(placement),
+        decline_messages=messages,
         can_end=PlacementStatus.ENDED in services.moves_from(placement),
         free=role.places - services.places_taken(role),
     )
@@ -270,7 +385,8 @@ def _render_review(
 @login_required
 def decide(placement_id: int) -> PageResult:
     placement = _for_deciders(placement_id)
-    form = DecisionForm()
+    messages = active_items(DeclineMessage)
+    form = _decision_form(messages)
     end_form = EndForm(formdata=None)
     if form.decision.raw_data == ["end"]:
         end_form = EndForm()
@@ -283,7 +399,7 @@ def decide(placement_id: int) -> PageResult:
                 form.decision.data,
                 signed_in_user(),
                 reason=(end_form.reason.data if ending else form.reason.data) or "",
-                message=form.message.data or "",
+                message=_chosen_message(form),
             )
         except services.ReasonNeeded as refusal:
             form.message.errors = [*form.message.errors, str(refusal)]
@@ -294,7 +410,7 @@ def decide(placement_id: int) -> PageResult:
             flash(DONE[form.decision.data], "success")
             return redirect(url_for("placements.review", placement_id=placement.id))
         db.session.rollback()
-    return _render_review(placement, form, end_form)
+    return _render_review(placement, messages, form, end_form)
 
 
 def _queue_form() -> StaffQueueForm:

@@ -44,6 +44,13 @@ class Skill(ReferenceItem, Model):
     iri: Mapped[str | None] = mapped_column(String(200), unique=True)
 
 
+class DeclineMessage(ReferenceItem, Model):
+    """A kind, ready-made message for applicants who are not offered a place; staff keep
+    the list, and deciders start from one (the `description` is the message)."""
+
+    __tablename__ = "decline_messages"
+
+
 class Concept(Model):
     """A concept of the volunteering data standard's taxonomies (causes, requirements,
     rewards, accessibility), kept by IRI; loaded from the shipped Turtle files."""
@@ -61,8 +68,8 @@ class Concept(Model):
         return self.label
 
 
-AnyReferenceItem = Category | Locality | Skill
-ReferenceModel = type[Category] | type[Locality] | type[Skill]
+AnyReferenceItem = Category | Locality | Skill | DeclineMessage
+ReferenceModel = type[Category] | type[Locality] | type[Skill] | type[DeclineMessage]
 
 
 class Setting(Model):

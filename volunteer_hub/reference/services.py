@@ -15,14 +15,23 @@ from wtforms import SelectChoice
 from ..audit.services import record_event
 from ..auth.models import User
 from ..extensions import db
-from .models import AnyReferenceItem, Category, Concept, Locality, ReferenceModel, Skill
+from .models import (
+    AnyReferenceItem,
+    Category,
+    Concept,
+    DeclineMessage,
+    Locality,
+    ReferenceModel,
+    Skill,
+)
 
-Item = TypeVar("Item", Category, Locality, Skill)
+Item = TypeVar("Item", Category, Locality, Skill, DeclineMessage)
 
 KINDS: dict[str, ReferenceModel] = {
     "categories": Category,
     "localities": Locality,
     "skills": Skill,
+    "decline-messages": DeclineMessage,
 }
 
 # The fields of volunteering every hub starts with; staff add, rename and retire them.
@@ -40,6 +49,25 @@ STANDARD_CATEGORIES = {
     "Advice and advocacy": "Help people understand their rights, benefits and options.",
     "Events": "Festivals, fun runs and one-off community events.",
     "Office and admin": "Reception, data entry, fundraising and back-office help.",
+}
+
+
+# Kind words for applicants who are not offered a place; staff edit and add to them.
+STANDARD_DECLINE_MESSAGES = {
+    "Role filled": (
+        "Thank you for offering your time. The places on this role have all been taken, so "
+        "we cannot offer you one this time. Please look at the hub's other roles: there is "
+        "plenty of volunteering that would welcome you."
+    ),
+    "Not the right fit": (
+        "Thank you for applying. Having read your application, we do not think this role is "
+        "the right fit for you just now. The hub's team would be glad to help you find one "
+        "that is: just reply to this email."
+    ),
+    "Times do not match": (
+        "Thank you for applying. The role needs help at times you told us you are not free, "
+        "so we cannot offer you a place. Roles at other times are listed on the hub."
+    ),
 }
 
 
@@ -222,5 +250,7 @@ def concepts_in(scheme: str) -> list[Concept]:
 def seed_reference_data(progress: Callable[[str], None]) -> None:
     """The standard categories and the data standard's skills and concepts, where missing."""
     progress(f"Categories: {seed_reference_items(Category, STANDARD_CATEGORIES)} added")
+    added = seed_reference_items(DeclineMessage, STANDARD_DECLINE_MESSAGES)
+    progress(f"Messages for declined applicants: {added} added")
     progress(f"Skills from the volunteering data standard: {seed_skills()} added")
     progress(f"Causes, requirements and accessibility concepts: {seed_concepts()} added")

@@ -15,8 +15,10 @@ from flask import (
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
+from wtforms.validators import DataRequired
 
 from ..extensions import db
+from ..forms import max_length
 from ..permissions import admin_required, signed_in_user, staff_required
 from ..web import render_form
 from . import services
@@ -27,8 +29,30 @@ from .settings import SPECS, setting_values, update_settings
 bp = Blueprint("reference", __name__, url_prefix="/staff")
 
 PageResult = Response | str | tuple[str, int]
-TITLES = {"categories": "Categories", "localities": "Localities", "skills": "Skills"}
-SINGULAR = {"categories": "category", "localities": "locality", "skills": "skill"}
+TITLES = {
+    "categories": "Categories",
+    "localities": "Localities",
+    "skills": "Skills",
+    "decline-messages": "Messages for declined applicants",
+}
+SINGULAR = {
+    "categories": "category",
+    "localities": "locality",
+    "skills": "skill",
+    "decline-messages": "message",
+}
+
+
+def _item_form(kind: str, obj: AnyReferenceItem | None = None) -> ReferenceItemForm:
+    """The item form; for a decline message the description is the message, and needed."""
+    form = ReferenceItemForm(obj=obj)
+    if kind == "decline-messages":
+        form.description.label.text = "The message the applicant reads"
+        form.description.validators = [
+            DataRequired("Write the message"),
+            max_length(2000, "The message"),
+        ]
+    return form
 
 
 def _model(kind: str) -> ReferenceModel:
@@ -71,7 +95,7 @@ def _save(form: ReferenceItemForm, kind: str, item: AnyReferenceItem) -> AnyRefe
 @staff_required
 def new_item(kind: str) -> PageResult:
     model = _model(kind)
-    form = ReferenceItemForm()
+    form = _item_form(kind)
     if form.validate_on_submit():
         item = _save(form, kind, model())
         if item is not None:
@@ -86,7 +110,7 @@ def new_item(kind: str) -> PageResult:
 @staff_required
 def edit_item(kind: str, item_id: int) -> PageResult:
     item = db.get_or_404(_model(kind), item_id)
-    form = ReferenceItemForm(obj=item) if request.method == "GET" else ReferenceItemForm()
+    form = _item_form(kind, obj=item if request.method == "GET" else None)
     if form.validate_on_submit():
         saved = _save(form, kind, item)
         if saved is not None:
