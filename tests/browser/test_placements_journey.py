@@ -58,6 +58,10 @@ def volunteer_applies(page: Page, slug: str) -> None:
     page.goto(f"/roles/{slug}/apply")
     expect(page.get_by_text("You meet the minimum age.")).to_be_visible()
     check_page(page)
+    page.get_by_role("button", name="Send my application").click()
+    expect_errors(page, "Answer: Are you free after school?")
+    check_page(page)
+    page.get_by_label("Are you free after school?").fill("Yes, from 3:30.")
     page.get_by_label("Why you would like to help (optional)").fill("I read to my nephews.")
     page.get_by_role("button", name="Send my application").click()
     expect_flash(page, "your application has been sent")
@@ -66,14 +70,25 @@ def volunteer_applies(page: Page, slug: str) -> None:
     check_page(page)
 
 
-def coordinator_approves(page: Page, slug: str) -> None:
+def coordinator_asks_a_question(page: Page, slug: str) -> None:
     page.goto("/login")
     sign_in(page, COORDINATOR_EMAIL, PASSWORD)
+    page.goto(f"/roles/{slug}/manage")
+    page.get_by_role("link", name="Questions for applicants").click()
+    titled(page, f"Questions for applicants: {ROLE}")
+    check_page(page)
+    page.get_by_label("Question 1").fill("Are you free after school?")
+    page.get_by_role("button", name="Save the questions").click()
+    expect_flash(page, "The questions are saved")
+
+
+def coordinator_approves(page: Page, slug: str) -> None:
     page.goto(f"/roles/{slug}/applicants")
     titled(page, f"Applicants: {ROLE}")
     check_page(page)
     page.get_by_role("link", name="Tomasz Nowak").click()
     titled(page, f"Application: {ROLE}")
+    expect(page.get_by_text("Yes, from 3:30.")).to_be_visible()
     check_page(page)
     page.get_by_role("button", name="Decline").click()
     expect_errors(page, "Write a message for the volunteer: they will see it.")
@@ -102,6 +117,7 @@ def staff_see_the_application_waiting(page: Page) -> None:
 
 def test_a_volunteer_adds_their_age_applies_and_is_approved(new_page, role_with_minimum_age):
     volunteer, coordinator, staff = new_page(), new_page(), new_page()
+    coordinator_asks_a_question(coordinator, role_with_minimum_age)
     volunteer_applies(volunteer, role_with_minimum_age)
     staff_see_the_application_waiting(staff)
     coordinator_approves(coordinator, role_with_minimum_age)
