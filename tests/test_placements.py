@@ -4,6 +4,7 @@ overbooked, and who sees what."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 from datetime import date, timedelta
 
@@ -244,7 +245,7 @@ def test_an_illegal_move_is_refused_clearly(client, login_as, setting):
     login_as(manager)
     refused = client.post(f"/placements/{placement.id}/decide", data={"decision": "approve"})
     assert refused.status_code == 422
-    assert "cannot be moved" in refused.get_data(as_text=True)
+    assert "Reload the page to see what has changed" in refused.get_data(as_text=True)
 
 
 def test_approval_never_exceeds_the_places(setting):
@@ -765,7 +766,7 @@ def test_an_expired_offer_cannot_be_taken_up(setting):
     services.withdraw(holder, holder.volunteer)
     with (
         time_machine.travel("2026-11-23 10:00:00+00:00", tick=False),
-        pytest.raises(services.PlacementRefused, match="run out"),
+        pytest.raises(services.PlacementRefused, match="has run out"),
     ):
         services.accept_offer(ada, ada.volunteer)
 
@@ -867,7 +868,8 @@ def test_declining_with_a_ready_made_message(client, login_as, setting):
     _db.session.commit()
     login_as(manager)
     page = client.get(f"/placements/{placement.id}").get_data(as_text=True)
-    assert "Start from a ready-made message" in page and "The places are all taken" in page
+    assert "To decline: start from a ready-made message" in page
+    assert "The places are all taken" in page
     declined = client.post(
         f"/placements/{placement.id}/decide",
         data={"decision": "decline", "template": str(message.id)},
@@ -877,3 +879,86 @@ def test_declining_with_a_ready_made_message(client, login_as, setting):
     assert placement.events[-1].message == "Thank you! The places are all taken."
     told = outbox(volunteer.email)[-1]
     assert "The places are all taken" in told.body_text
+
+
+def test_an_absurd_id_in_a_url_or_a_form_is_not_found(client, login_as, setting):
+    login_as(make_staff())
+    huge = "111111111111111111111111111111"
+    assert client.get(f"/me/placements/{huge}").status_code == 404
+    assert client.get(f"/placements/{huge}").status_code == 404
+    refused = client.post("/staff/placements/approve", data={"placement_ids": [huge]})
+    assert refused.status_code == 422
+    assert "Choose the applications from the list" in refused.get_data(as_text=True)
+
+
+def test_a_ready_made_message_goes_only_with_a_decline(client, login_as, setting):
+    _, manager, role = setting
+    message = DeclineMessage(name="Full", slug="full", description="All places are taken.")
+    _db.session.add(message)
+    placement = services.apply(role, make_user(), services.Application(note=""), TODAY)
+    _db.session.commit()
+    login_as(manager)
+    client.post(
+        f"/placements/{placement.id}/decide",
+        data={"decision": "approve", "template": str(message.id)},
+    )
+    _db.session.expire_all()
+    assert placement.status == "approved"
+    assert placement.events[-1].message == ""
+
+
+def test_group_fields_give_one_clear_message(client, login_as, setting):
+    organisation, _, _ = setting
+    role = make_role(organisation, groups_welcome=True, max_group_size=6)
+    login_as(make_user())
+    for typed, message in (
+        ("abc", "How many people must be a whole number"),
+        ("", "Enter how many people are in the group"),
+        ("1", "A group is at least 2 people"),
+    ):
+        answer = apply(client, role, as_group="group", group_name="Team", headcount=typed)
+        assert answer.status_code == 422, typed
+        page = html.unescape(answer.get_data(as_text=True))
+        assert page.count(message) == 2, typed  # in the summary and beside the field
+        assert "Enter how many" not in page or message.startswith("Enter"), typed
+
+
+def test_the_applicants_page_opens_without_an_error(client, login_as, setting):
+    _, manager, role = setting
+    login_as(manager)
+    page = client.get(f"/roles/{role.slug}/applicants").get_data(as_text=True)
+    assert "There is a problem" not in page and "Error:" not in page
+
+
+def test_a_started_volunteer_can_leave_and_an_answer_by_phone_can_be_approved(
+    client, login_as, setting
+):
+    _, manager, role = setting
+    started = make_user()
+    placement = services.apply(role, started, services.Application(note=""), TODAY)
+    services.decide(placement, "approve", manager)
+    services.decide(placement, "start", manager)
+    asked = services.apply(role, make_user(), services.Application(note=""), TODAY)
+    services.decide(asked, "request_information", manager, message="Call us?")
+    services.decide(asked, "approve", manager, reason="They phoned")
+    _db.session.commit()
+    assert asked.status == "approved" and asked.decided_at is not None
+    login_as(started)
+    page = client.get(f"/me/placements/{placement.id}").get_data(as_text=True)
+    assert "Leave this role" in page
+    left = client.post(f"/me/placements/{placement.id}/withdraw", data={"confirm": "yes"})
+    assert left.status_code == 302
+    _db.session.expire_all()
+    assert placement.status == "ended"
+
+
+def test_an_answer_reads_as_an_answer_in_the_timeline(client, login_as, setting):
+    _, manager, role = setting
+    volunteer = make_user()
+    placement = services.apply(role, volunteer, services.Application(note=""), TODAY)
+    services.decide(placement, "request_information", manager, message="Which days?")
+    services.answer(placement, volunteer, "Tuesdays")
+    _db.session.commit()
+    login_as(volunteer)
+    page = client.get(f"/me/placements/{placement.id}").get_data(as_text=True)
+    assert "Answered the question" in page

@@ -24,6 +24,7 @@ from .roles.views import bp as roles_bp
 from .security import register_security
 from .staff.views import bp as staff_bp
 from .templating import register_templating
+from .urls import DatabaseIdConverter
 from .volunteers.views import bp as volunteers_bp
 
 BLUEPRINTS = (
@@ -48,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         instance_path=instance_path,
     )
+    app.url_map.converters["int"] = DatabaseIdConverter
     load_config(app, test_config)
     register_extensions(app)
     for blueprint in BLUEPRINTS:

@@ -146,7 +146,7 @@ def _availability(volunteer: User, role: Role, today: date) -> Requirement | Non
     free = volunteer.profile.period_slugs if volunteer.profile else set()
     if not wanted or not free:
         return None
-    when = ", ".join(period_words(role)).lower()
+    when = ", ".join(period_words(role))
     if wanted & free:
         return Requirement("Your availability", True, f"The role needs {when}.", blocking=False)
     return Requirement(

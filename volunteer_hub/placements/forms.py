@@ -14,11 +14,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..forms import HubForm, max_length
 from ..roles.forms import WholeNumberField
 from ..roles.models import Role
+from ..urls import MAX_ID
 from .models import MAX_QUESTIONS, STATUS_LABELS, RoleQuestion
 from .queries import QueueFilters
 from .services import DECISIONS, ENDINGS, Application
@@ -47,7 +48,6 @@ class ApplyForm(HubForm):
     headcount = WholeNumberField(
         "How many people, including you",
         what="How many people",
-        validators=[Optional(), NumberRange(min=2, max=500, message="A group is 2 to 500 people")],
         render_kw={"inputmode": "numeric"},
     )
     group_of_age = BooleanField("Everyone in the group meets the role's minimum age")
@@ -76,8 +76,13 @@ class ApplyForm(HubForm):
             raise ValidationError("Enter the name of the group")
 
     def validate_headcount(self, field: WholeNumberField) -> None:
-        if self.is_group and field.data is None:
+        """Only for a group; one message at a time (a word typed is already an error)."""
+        if not self.is_group or field.process_errors:
+            return
+        if field.data is None:
             raise ValidationError("Enter how many people are in the group")
+        if field.data < 2:
+            raise ValidationError("A group is at least 2 people: apply just for yourself")
 
     def application(self) -> Application:
         group = self.is_group
@@ -141,7 +146,7 @@ class DecisionForm(HubForm):
         invalid_choice_message="Choose what to do with the application",
     )
     template = RadioField(
-        "Start from a ready-made message (optional)",
+        "To decline: start from a ready-made message (optional)",
         invalid_choice_message="Choose one of the messages shown",
         validators=[Optional()],
     )
@@ -221,6 +226,7 @@ class ApplicantFilterForm(HubForm):
         choices=[SelectChoice("", "Open applications"), SelectChoice("all", "All")]
         + [SelectChoice(str(status), label) for status, label in STATUS_LABELS.items()],
         invalid_choice_message="Choose a status from the list",
+        default="",
     )
 
 
@@ -268,3 +274,7 @@ class BulkApproveForm(HubForm):
         validators=[DataRequired("Choose the applications to approve")],
     )
     back = HiddenField()
+
+    def validate_placement_ids(self, field: SelectMultipleField) -> None:
+        if any(not 1 <= number <= MAX_ID for number in field.data or []):
+            raise ValidationError("Choose the applications from the list")

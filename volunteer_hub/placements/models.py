@@ -50,8 +50,15 @@ PLACEMENT_TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
             PlacementStatus.WITHDRAWN,
         }
     ),
+    # Answered in the app (applied again), or decided on what the volunteer said elsewhere.
     PlacementStatus.INFORMATION_REQUESTED: frozenset(
-        {PlacementStatus.APPLIED, PlacementStatus.DECLINED, PlacementStatus.WITHDRAWN}
+        {
+            PlacementStatus.APPLIED,
+            PlacementStatus.APPROVED,
+            PlacementStatus.WAITLISTED,
+            PlacementStatus.DECLINED,
+            PlacementStatus.WITHDRAWN,
+        }
     ),
     PlacementStatus.WAITLISTED: frozenset(
         {
@@ -187,6 +194,15 @@ class PlacementEvent(Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[PlacementStatus(self.status)]
+
+    @property
+    def step_label(self) -> str:
+        """The step in words: an application back with the deciders was answered."""
+        answered = (self.status, self.previous) == (
+            PlacementStatus.APPLIED,
+            PlacementStatus.INFORMATION_REQUESTED,
+        )
+        return "Answered the question" if answered else self.status_label
 
     @property
     def reason_words(self) -> str:

@@ -35,7 +35,7 @@ def applicants_of(role: Role, status: str = "") -> Select[Placement]:
     query = (
         select(Placement)
         .where(Placement.role_id == role.id)
-        .options(selectinload(Placement.volunteer))
+        .options(selectinload(Placement.volunteer), selectinload(Placement.answers))
         .order_by(Placement.created_at, Placement.id)
     )
     if status == "all":

@@ -210,6 +210,8 @@ def _check_group(role: Role, application: Application) -> None:
     largest = min(role.max_group_size or role.places, role.places)
     if application.headcount > largest:
         raise PlacementRefused(f"Groups for this role are at most {largest} people.")
+    if application.headcount < 2:
+        raise PlacementRefused("A group is at least 2 people: apply just for yourself.")
     if role.dbs_level:
         raise PlacementRefused(
             "This role needs a DBS check for each volunteer, so each person in the group "
@@ -252,8 +254,8 @@ def move(
     current = PlacementStatus(placement.status)
     if new not in PLACEMENT_TRANSITIONS[current]:
         raise PlacementRefused(
-            f"An application that is {placement.status_label.lower()} cannot be moved to "
-            f"“{PlacementStatus(new).value.replace('-', ' ')}”."
+            f"This application is now “{placement.status_label}”, so that cannot be done. "
+            "Reload the page to see what has changed."
         )
     if new in NEEDS_MESSAGE and not message.strip():
         raise ReasonNeeded("Write a message for the volunteer: they will see it.")
@@ -312,12 +314,17 @@ def offer_free_places(role: Role) -> list[Placement]:
     return offered
 
 
+def offer_is_open(placement: Placement) -> bool:
+    """An offer of a place that may still be taken up (the job withdraws it soon after)."""
+    expires = placement.offer_expires_at
+    return placement.status == PlacementStatus.OFFERED and (expires is None or expires > utcnow())
+
+
 def accept_offer(placement: Placement, volunteer: User) -> None:
     if placement.status != PlacementStatus.OFFERED:
         raise PlacementRefused("There is no offer of a place to accept on this application.")
-    expires = placement.offer_expires_at
-    if expires is not None and expires <= utcnow():
-        raise PlacementRefused("This offer has run out. You can apply to the role again.")
+    if not offer_is_open(placement):
+        raise PlacementRefused("This offer has run out: the place passes to the next person.")
     move(placement, PlacementStatus.APPROVED, volunteer)
 
 
@@ -371,7 +378,8 @@ def _run_clock(placement: Placement, current: PlacementStatus, new: PlacementSta
         placement.days_left = None
         return
     placement.due_on = None
-    if current == PlacementStatus.APPLIED and placement.decided_at is None:
+    waiting = (PlacementStatus.APPLIED, PlacementStatus.INFORMATION_REQUESTED)
+    if current in waiting and placement.decided_at is None:
         placement.decided_at = utcnow()
 
 
@@ -507,6 +515,7 @@ def _tell_deciders(placement: Placement, answered: bool = False, left: bool = Fa
             role=placement.role.title,
             answered=answered,
             left=left,
+            volunteer=placement.volunteer.name if placement.volunteer else "",
             waitlisted=placement.status == PlacementStatus.WAITLISTED,
             url=external_url("placements.review", placement_id=placement.id),
         )

@@ -159,13 +159,13 @@ def _render_mine(
         "placements/mine.html",
         placement=placement,
         position=queries.waitlist_positions([placement]).get(placement.id),
+        offer_open=services.offer_is_open(placement),
         offer_form=offer_form,
         problem=next((form for form in forms if form.errors), answer_form),
         timeline=placement.events,
         answer_form=answer_form,
         withdraw_form=withdraw_form,
-        can_withdraw=PlacementStatus.WITHDRAWN in services.moves_from(placement)
-        and placement.status != PlacementStatus.OFFERED,
+        can_withdraw=placement.is_open and placement.status != PlacementStatus.OFFERED,
     )
     return page, 422 if any(form.errors for form in forms) else 200
 
@@ -311,7 +311,7 @@ def applicants_csv(slug: str) -> Response:
     today = local_today()
     placements = db.session.scalars(queries.applicants_of(role, "all")).all()
     header = ["Name", "Email", "Group", "People", "Status", "Applied", "Status since"]
-    header += ["DBS requirement", "Note"]
+    header += ["DBS requirement", "Note", "Answers to the role's questions"]
     rows = []
     for placement in placements:
         volunteer = placement.volunteer
@@ -327,6 +327,7 @@ def applicants_csv(slug: str) -> Response:
                 to_local(placement.status_changed_at).strftime("%Y-%m-%d %H:%M"),
                 "Not needed" if standing is None else "Meets" if standing.meets else "Not met",
                 placement.note,
+                *(f"{answer.question}: {answer.answer}" for answer in placement.answers),
             ]
         )
     return csv_response(f"applicants-{role.slug}.csv", header, rows)
@@ -346,8 +347,9 @@ def _decision_form(messages: list[DeclineMessage], formdata: bool = True) -> Dec
 
 
 def _chosen_message(form: DecisionForm) -> str:
-    """What the volunteer is told: the decider's words, else the ready-made message chosen."""
-    if form.message.data or not form.template.data:
+    """What the volunteer is told: the decider's words, else, when declining, the ready-made
+    message chosen (it never goes with any other decision)."""
+    if form.message.data or not form.template.data or form.decision.data != "decline":
         return form.message.data or ""
     chosen = db.session.get(DeclineMessage, int(form.template.data))
     return chosen.description if chosen is not None else ""
@@ -447,7 +449,10 @@ def bulk_approve() -> PageResult:
     outcome = services.approve_many(form.placement_ids.data or [], signed_in_user())
     db.session.commit()
     if outcome.approved:
-        flash(f"Approved {len(outcome.approved)}. The volunteers have been emailed.", "success")
+        count = len(outcome.approved)
+        told = "The volunteer has" if count == 1 else "The volunteers have"
+        flash(f"Approved {count}. {told} been emailed.", "success")
     for placement, reason in outcome.refused:
-        flash(f"Not approved: {placement.role.title}. {reason}", "warning")
+        who = placement.volunteer.name if placement.volunteer else "A deleted account"
+        flash(f"Not approved: {who} for {placement.role.title}. {reason}", "warning")
     return redirect(safe_next(form.back.data, url_for("placements.queue")))
