@@ -90,6 +90,7 @@ def test_the_scheduler_holds_every_job_and_is_not_running(app):
         "role-refresh-reminders",
         "chase-applications",
         "expire-offers",
+        "shift-reminders",
         "apply-retention",
     }
     assert not scheduler.running

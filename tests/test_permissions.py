@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -33,11 +33,13 @@ from tests.factories import (
 from tests.helpers import row_counts
 from volunteer_hub.audit.services import record_event
 from volunteer_hub.auth.models import User
+from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
 from volunteer_hub.mail import OutboxEmail
 from volunteer_hub.organisations.models import Organisation
 from volunteer_hub.placements.models import Placement
 from volunteer_hub.roles.models import Role
+from volunteer_hub.shifts.models import Shift, ShiftBooking
 from volunteer_hub.volunteers.models import Check
 
 ANONYMOUS, VOLUNTEER, STAFF, ADMIN = "anonymous", "volunteer", "staff", "admin"
@@ -410,6 +412,41 @@ MATRIX: dict[str, list[Case]] = {
     # no applications answers with the error (422).
     "placements.queue": [Case(get=staff_only())],
     "placements.bulk_approve": [Case(post=staff_only(422))],
+    # Shifts: the organisation makes them and takes the register; a stray post to their
+    # forms answers with the errors. Booking needs an approved application (these are not:
+    # 422); cancelling is the booker's own. A shift's calendar file is as public as its role.
+    "shifts.manage": [
+        Case(
+            get=organisation_only(outsider=404),
+            post=organisation_only(422, outsider=404),
+            args=lambda w: {"slug": w.published_role.slug},
+        ),
+    ],
+    "shifts.roster": [
+        Case(
+            get=organisation_only(outsider=404),
+            args=lambda w: {"shift_id": w.items["shift"].id},
+        ),
+        Case(get=signed_in(404), args=lambda w: {"shift_id": 999_999}),
+    ],
+    "shifts.attendance": [
+        Case(
+            post=organisation_only(422, outsider=404),
+            args=lambda w: {"shift_id": w.items["shift"].id},
+        ),
+    ],
+    "shifts.book": [Case(post=signed_in(422), args=lambda w: {"shift_id": w.items["shift"].id})],
+    "shifts.cancel": [
+        Case(post=own_only(302), args=lambda w: {"booking_id": w.items["booking"].id}),
+        Case(post=signed_in(404), args=lambda w: {"booking_id": 999_999}),
+    ],
+    "shifts.ics": [
+        Case(get=everyone(200), args=lambda w: {"shift_id": w.items["shift"].id}),
+        Case(get=everyone(404), args=lambda w: {"shift_id": 999_999}),
+    ],
+    "shifts.feed": [Case(get=everyone(404), args=lambda w: {"token": "not-a-real-token"})],
+    "shifts.my_calendar": [Case(get=signed_in())],
+    "shifts.reset_calendar": [Case(post=signed_in(302))],
     "api.roles": [Case(get=everyone(200))],
     "api.role": [
         Case(get=everyone(200), args=lambda w: {"role_id": w.published_role.id}),
@@ -486,6 +523,17 @@ def make_world() -> World:
     )
     db.session.add(message)
     db.session.commit()
+    shift = Shift(
+        role=published_role,
+        starts_at=utcnow() + timedelta(days=30),
+        ends_at=utcnow() + timedelta(days=30, hours=3),
+        places=4,
+    )
+    db.session.add(shift)
+    placement = _placement(published_role, volunteer)
+    booking = ShiftBooking(shift=shift, placement=placement, volunteer=volunteer)
+    db.session.add(booking)
+    db.session.commit()
     return World(
         users={
             ANONYMOUS: None,
@@ -510,7 +558,9 @@ def make_world() -> World:
                 name="Heaton Chapel Friends", status="pending", manager=coordinator
             ),
             "aged_role": make_role(organisation, title="Reading buddy", minimum_age=18),
-            "placement": _placement(published_role, volunteer),
+            "shift": shift,
+            "placement": placement,
+            "booking": booking,
             "other_placement": _placement(published_role, other),
         },
     )

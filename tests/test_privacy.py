@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from tests.factories import (
     PASSWORD,
@@ -21,13 +22,17 @@ from tests.factories import (
 )
 from tests.helpers import outbox
 from volunteer_hub.auth.models import User
+from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db as _db
 from volunteer_hub.placements import services
 from volunteer_hub.placements.models import Placement, PlacementEvent
+from volunteer_hub.shifts import services as shift_services
+from volunteer_hub.shifts.models import CalendarFeed, Shift, ShiftBooking
 from volunteer_hub.volunteers.models import Availability, Check, VolunteerProfile
 
 NOT_PERSONAL = {"password_hash", "session_version", "user_id", "volunteer_id", "locality_id"}
 NOT_PERSONAL |= {"checked_by_id", "deleted_at", "role_id", "placement_id", "actor_id", "position"}
+NOT_PERSONAL |= {"shift_id"}
 
 
 def full_volunteer(client, login_as):
@@ -89,6 +94,17 @@ def full_volunteer(client, login_as):
     )
     services.decide(started, "approve", staff)
     services.decide(started, "start", staff)
+    with time_machine.travel("2026-11-20 10:00:00+00:00", tick=False):
+        shift = Shift(
+            role=started.role,
+            starts_at=datetime(2099, 1, 2, 10, tzinfo=UTC),
+            ends_at=datetime(2099, 1, 2, 12, tzinfo=UTC),
+            places=3,
+        )
+        _db.session.add(shift)
+        _db.session.flush()
+        shift_services.book(shift, user, utcnow())
+        shift_services.calendar_feed(user)
     _db.session.commit()
     login_as(user)
     client.post(
@@ -135,6 +151,7 @@ def test_the_export_holds_every_non_empty_personal_column(client, login_as, db):
         ["applied", "approved", "active"],
     ]
     assert data["placements"][1]["timeline"][1]["by"] == "Gareth Jones"
+    assert data["shift_bookings"][0]["starts_at"] == "2099-01-02T10:00:00+00:00"
 
 
 def test_the_export_needs_a_signed_in_person(client):
@@ -195,6 +212,9 @@ def test_deleting_an_account_leaves_nothing_that_identifies_the_person(client, l
         (None, "declined"),
         (None, "ended"),
     ]
+    (booking,) = db.session.scalars(sa.select(ShiftBooking)).all()
+    assert (booking.volunteer_id, booking.status) == (None, "cancelled")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CalendarFeed)) == 0
     failed = client.post("/login", data={"email": "zoe.quennell@example.org", "password": PASSWORD})
     assert failed.status_code == 401
 

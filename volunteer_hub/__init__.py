@@ -22,6 +22,7 @@ from .public.views import bp as public_bp
 from .reference.views import bp as reference_bp
 from .roles.views import bp as roles_bp
 from .security import register_security
+from .shifts.views import bp as shifts_bp
 from .staff.views import bp as staff_bp
 from .templating import register_templating
 from .urls import DatabaseIdConverter
@@ -34,6 +35,7 @@ BLUEPRINTS = (
     organisations_bp,
     roles_bp,
     placements_bp,
+    shifts_bp,
     discover_bp,
     api_bp,
     staff_bp,

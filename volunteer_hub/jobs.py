@@ -25,6 +25,7 @@ from .organisations.jobs import remind_insurance_expiry
 from .placements.jobs import chase_applications, expire_offers_job
 from .retention import apply_retention
 from .roles.jobs import close_finished_roles, remind_stale_roles
+from .shifts.jobs import remind_shifts
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         expire_offers_job,
         {"minute": "*/5"},
         "Pass offers of places that ran out to the next volunteer on the waiting list.",
+    ),
+    ScheduledJob(
+        "shift-reminders",
+        remind_shifts,
+        {"minute": "*/15"},
+        "Remind volunteers of each booked shift a day before it starts.",
     ),
     ScheduledJob(
         "apply-retention",

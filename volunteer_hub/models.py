@@ -9,11 +9,13 @@ from .placements.models import Placement, PlacementEvent
 from .reference.models import Category, Concept, DeclineMessage, Locality, Setting, Skill
 from .reminders import ReminderClaim
 from .roles.models import Role, RolePeriod
+from .shifts.models import CalendarFeed, Shift, ShiftBooking
 from .volunteers.models import Availability, Check, VolunteerProfile
 
 __all__ = [
     "AuditEvent",
     "Availability",
+    "CalendarFeed",
     "Category",
     "Check",
     "Concept",
@@ -30,6 +32,8 @@ __all__ = [
     "Role",
     "RolePeriod",
     "Setting",
+    "Shift",
+    "ShiftBooking",
     "Skill",
     "User",
     "VolunteerProfile",

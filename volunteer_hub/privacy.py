@@ -22,6 +22,7 @@ from .mail import OutboxEmail, OutboxStatus
 from .organisations.models import Invitation, Membership
 from .placements.models import Placement, PlacementEvent
 from .placements.services import close_for_erasure
+from .shifts.models import BookingStatus, CalendarFeed, Shift, ShiftBooking
 from .volunteers.models import Check
 
 ERASED_NAME = "Erased account"
@@ -50,6 +51,7 @@ def export_account(user: User) -> dict[str, Any]:
         "checks": [_check_section(check) for check in _own(Check, Check.volunteer_id, user)],
         "organisations": _organisations_section(user),
         "placements": [_placement_section(placement) for placement in _placements_of(user)],
+        "shift_bookings": [_booking_section(booking) for booking in _bookings_of(user)],
         "activity": [
             _columns(event, ["created_at", "action", "subject_type", "subject_id", "ip_address"])
             | {"detail": event.detail}
@@ -157,6 +159,41 @@ def _placement_section(placement: Placement) -> dict[str, Any]:
     }
 
 
+def _bookings_of(user: User) -> list[ShiftBooking]:
+    return list(
+        db.session.scalars(
+            select(ShiftBooking)
+            .where(ShiftBooking.volunteer_id == user.id)
+            .options(selectinload(ShiftBooking.shift).selectinload(Shift.role))
+            .order_by(ShiftBooking.id)
+        )
+    )
+
+
+def _booking_section(booking: ShiftBooking) -> dict[str, Any]:
+    return _columns(booking, ["status", "created_at", "changed_at"]) | {
+        "role": booking.shift.role.title,
+        "starts_at": _plain(booking.shift.starts_at),
+        "ends_at": _plain(booking.shift.ends_at),
+    }
+
+
+def _erase_bookings(user: User) -> None:
+    """Cancel the person's coming shifts (their places free up) and keep past bookings only
+    as anonymous attendance; forget their calendar address."""
+    now = utcnow()
+    for booking in _bookings_of(user):
+        if booking.status == BookingStatus.BOOKED and booking.shift.starts_at > now:
+            booking.status = BookingStatus.CANCELLED
+            booking.changed_at = now
+        booking.volunteer_id = None
+    db.session.execute(
+        delete(CalendarFeed)
+        .where(CalendarFeed.user_id == user.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _erase_placements(user: User) -> None:
     """Withdraw the person's open applications (freeing their places), then keep every
     placement only as an anonymous record: no link to the person, none of their words or
@@ -202,6 +239,7 @@ def erase_account(user: User, actor: User | None, reason: str = "requested") -> 
     for check in _own(Check, Check.volunteer_id, user):
         db.session.delete(check)
     _erase_memberships(user, actor)
+    _erase_bookings(user)
     _erase_placements(user)
     _erase_mail(user)
     db.session.execute(

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import time, timedelta
 
 from sqlalchemy import func, select
 
 from .auth.models import AccessLevel, User
 from .clock import local_today
+from .database import utcnow
 from .extensions import db
 from .placements import services
 from .placements.models import Placement, PlacementStatus
 from .roles.models import Role, RoleStatus
+from .shifts.models import BookingStatus
+from .shifts.services import ShiftPattern, ShiftRefused, book, create_shifts, mark_attendance
 
 NOTES = [
     "I have some free time on weekday mornings and would love to help.",
@@ -77,6 +81,7 @@ def seed_placements(rng: random.Random, say: Callable[[str], None]) -> None:
             offers += len(services.offer_free_places(role))
     db.session.flush()
     say(f"Applications: {made} added")
+    say(f"Shifts: {_shifts(decider)} added, with bookings and attendance")
 
 
 def _groups(leads: list[User], decider: User) -> int:
@@ -117,3 +122,36 @@ def _play(
             return  # the role filled up: this one stays on the waiting list
         else:
             services.decide(placement, decision, decider, message=words)
+
+
+def _shifts(decider: User) -> int:
+    """Saturday-morning shifts on the roles with approved volunteers: two past (booked, with
+    the register taken) and six to come (some booked)."""
+    holders = db.session.scalars(
+        select(Placement)
+        .where(Placement.status.in_((PlacementStatus.APPROVED, PlacementStatus.ACTIVE)))
+        .order_by(Placement.id)
+    ).all()
+    by_role: dict[int, list[Placement]] = {}
+    for placement in holders:
+        by_role.setdefault(placement.role_id, []).append(placement)
+    today = local_today()
+    last_saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
+    made = 0
+    for placements in list(by_role.values())[:6]:
+        role = placements[0].role
+        pattern = ShiftPattern(last_saturday - timedelta(weeks=1), time(10), time(13), 6, 8)
+        shifts = create_shifts(role, pattern, decider)
+        made += len(shifts)
+        for shift in shifts:
+            for placement in placements[:3]:
+                volunteer = placement.volunteer
+                if volunteer is None:
+                    continue
+                try:
+                    booking = book(shift, volunteer, shift.starts_at - timedelta(days=2))
+                except ShiftRefused:
+                    continue  # busy elsewhere at that time
+                if shift.starts_at < utcnow():
+                    mark_attendance(booking, BookingStatus.ATTENDED, decider)
+    return made

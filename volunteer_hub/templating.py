@@ -16,8 +16,16 @@ def local_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     local = to_local(value)
+    return f"{local.day} {local:%B %Y}, {local_time(value)}"
+
+
+def local_time(value: datetime | None) -> str:
+    """`3:05pm` in the hub's time zone."""
+    if value is None:
+        return ""
+    local = to_local(value)
     hour = local.strftime("%I").lstrip("0")
-    return f"{local.day} {local:%B %Y}, {hour}:{local:%M}{local.strftime('%p').lower()}"
+    return f"{hour}:{local:%M}{local.strftime('%p').lower()}"
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -45,6 +53,7 @@ def hub_globals() -> dict[str, Any]:
 
 def register_templating(app: Flask) -> None:
     app.add_template_filter(local_datetime)
+    app.add_template_filter(local_time)
     app.add_template_filter(long_date)
     app.add_template_filter(display_phone, "phone")
     app.context_processor(hub_globals)

@@ -10,14 +10,17 @@ checked with axe-core at 1280 px and at 320 px (`check_page`).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_journeys import check_page, expect_errors, expect_flash
 from tests.browser.test_roles_journey import new_page, sign_in, titled
 from tests.factories import PASSWORD, make_organisation, make_role, make_staff, make_user
+from volunteer_hub.clock import local_today
 
 pytestmark = pytest.mark.browser
 __all__ = ["new_page"]  # the fixture, used by name
@@ -115,15 +118,53 @@ def staff_see_the_application_waiting(page: Page) -> None:
     check_page(page)
 
 
+def coordinator_adds_shifts(page: Page, slug: str) -> None:
+    page.goto(f"/roles/{slug}/manage")
+    page.get_by_role("link", name="Shifts", exact=True).click()
+    titled(page, f"Shifts: {ROLE}")
+    check_page(page)
+    page.get_by_role("button", name="Add shifts").click()
+    expect_errors(page, "Enter the date of the first shift")
+    check_page(page)
+    first = local_today() + timedelta(days=7)
+    page.get_by_label("Date of the first shift").fill(first.isoformat())
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("End time").fill("13:00")
+    page.get_by_label("Places").fill("4")
+    page.get_by_label("Repeat every week for (weeks)").fill("2")
+    page.get_by_role("button", name="Add shifts").click()
+    expect_flash(page, "2 shifts added.")
+    check_page(page)
+
+
+def volunteer_books_a_shift(page: Page) -> None:
+    page.reload()
+    expect(page.get_by_role("heading", name="Shifts")).to_be_visible()
+    check_page(page)
+    page.get_by_role("button", name="Book this shift").first.click()
+    expect_flash(page, "Your shift is booked")
+    expect(page.get_by_text("Approved", exact=True).first).to_be_visible()
+    check_page(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add to your calendar").click()
+    calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["summary"]).startswith(ROLE)
+    page.get_by_role("link", name="Put all your shifts in your calendar app").click()
+    titled(page, "Your calendar")
+    check_page(page)
+
+
 def test_a_volunteer_adds_their_age_applies_and_is_approved(new_page, role_with_minimum_age):
     volunteer, coordinator, staff = new_page(), new_page(), new_page()
     coordinator_asks_a_question(coordinator, role_with_minimum_age)
     volunteer_applies(volunteer, role_with_minimum_age)
     staff_see_the_application_waiting(staff)
     coordinator_approves(coordinator, role_with_minimum_age)
-    volunteer.reload()
-    expect(volunteer.get_by_text("Approved", exact=True).first).to_be_visible()
+    coordinator_adds_shifts(coordinator, role_with_minimum_age)
+    volunteer_books_a_shift(volunteer)
     volunteer.get_by_role("link", name="Your volunteering", exact=True).click()
     titled(volunteer, "Your volunteering")
-    expect(volunteer.get_by_role("link", name=ROLE)).to_be_visible()
+    expect(volunteer.get_by_role("heading", name="Your coming shifts")).to_be_visible()
+    expect(volunteer.get_by_text("Approved since")).to_be_visible()
     check_page(volunteer)

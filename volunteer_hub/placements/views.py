@@ -6,6 +6,8 @@ are seen by its organisation's members and hub staff, and decided by the role's 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
@@ -16,12 +18,15 @@ from wtforms import SelectChoice
 
 from ..clock import local_today, to_local
 from ..csvexport import csv_response
+from ..database import utcnow
 from ..extensions import db
 from ..permissions import signed_in_user, staff_required
 from ..reference.models import Category, DeclineMessage, Locality
 from ..reference.services import active_items, item_choices
 from ..roles.models import Role
 from ..roles.page import viewable_role
+from ..shifts import services as shift_services
+from ..shifts.forms import ButtonForm
 from ..web import render_form, safe_next
 from . import queries, services
 from .eligibility import dbs_standing, requirements
@@ -119,7 +124,10 @@ def dashboard() -> str:
         queries.placements_of(signed_in_user()), per_page=_per_page(), error_out=False
     )
     positions = queries.waitlist_positions(page.items)
-    return render_template("placements/dashboard.html", page=page, positions=positions)
+    coming = shift_services.bookings_of(signed_in_user(), utcnow())
+    return render_template(
+        "placements/dashboard.html", page=page, positions=positions, coming=coming
+    )
 
 
 def _own(placement_id: int) -> Placement:
@@ -160,6 +168,7 @@ def _render_mine(
         placement=placement,
         position=queries.waitlist_positions([placement]).get(placement.id),
         offer_open=services.offer_is_open(placement),
+        **_shift_context(placement),
         offer_form=offer_form,
         problem=next((form for form in forms if form.errors), answer_form),
         timeline=placement.events,
@@ -168,6 +177,25 @@ def _render_mine(
         can_withdraw=placement.is_open and placement.status != PlacementStatus.OFFERED,
     )
     return page, 422 if any(form.errors for form in forms) else 200
+
+
+def _shift_context(placement: Placement) -> dict[str, Any]:
+    """The role's coming shifts and the volunteer's bookings, once they may book."""
+    if placement.status not in (PlacementStatus.APPROVED, PlacementStatus.ACTIVE):
+        return {"shifts": [], "bookings": {}, "booked": {}}
+    shifts = shift_services.upcoming_shifts(placement.role, utcnow())
+    volunteer = signed_in_user()
+    bookings = {
+        booking.shift_id: booking
+        for booking in shift_services.bookings_of(volunteer, utcnow())
+        if booking.shift.role_id == placement.role_id
+    }
+    return {
+        "shifts": shifts,
+        "bookings": bookings,
+        "booked": shift_services.places_booked([shift.id for shift in shifts]),
+        "button": ButtonForm(formdata=None),
+    }
 
 
 @bp.post("/me/placements/<int:placement_id>/answer")

@@ -1,0 +1,1 @@
+"""Shifts: dated sessions of a role that approved volunteers book; rosters, calendars."""

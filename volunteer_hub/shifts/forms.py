@@ -1,0 +1,71 @@
+"""Forms of making shifts and taking the register."""
+
+from __future__ import annotations
+
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, TimeField
+from wtforms.validators import DataRequired, InputRequired, NumberRange
+
+from ..forms import HubForm
+from .models import BookingStatus
+from .services import MAX_WEEKS, ShiftPattern
+
+
+class ShiftForm(HubForm):
+    day = DateField(
+        "Date of the first shift",
+        validators=[DataRequired("Enter the date of the first shift")],
+        invalid_value_message="The date must be a real date, like 2027-03-27",
+    )
+    start = TimeField(
+        "Start time",
+        validators=[DataRequired("Enter the start time")],
+        invalid_value_message="The start time must be a time, like 10:00",
+    )
+    end = TimeField(
+        "End time",
+        validators=[DataRequired("Enter the end time")],
+        invalid_value_message="The end time must be a time, like 13:00",
+    )
+    places = IntegerField(
+        "Places",
+        validators=[
+            InputRequired("Enter how many volunteers the shift needs"),
+            NumberRange(min=1, max=500, message="A shift has 1 to 500 places"),
+        ],
+        invalid_value_message="Places must be a whole number, like 6",
+    )
+    weeks = IntegerField(
+        "Repeat every week for (weeks)",
+        default=1,
+        description="1 for a single shift; 12 makes the same shift every week for 12 weeks.",
+        validators=[
+            InputRequired("Enter how many weeks"),
+            NumberRange(min=1, max=MAX_WEEKS, message=f"Repeat for 1 to {MAX_WEEKS} weeks"),
+        ],
+        invalid_value_message="Weeks must be a whole number, like 12",
+    )
+
+    def pattern(self) -> ShiftPattern:
+        return ShiftPattern(
+            first_day=self.day.data,
+            start=self.start.data,
+            end=self.end.data,
+            places=int(self.places.data or 1),
+            weeks=int(self.weeks.data or 1),
+        )
+
+
+class AttendanceForm(HubForm):
+    booking_id = IntegerField(validators=[DataRequired("Choose a booking")])
+    status = SelectField(
+        "Attendance",
+        choices=[
+            SelectChoice(str(BookingStatus.ATTENDED), "Attended"),
+            SelectChoice(str(BookingStatus.NO_SHOW), "Did not come"),
+        ],
+        invalid_choice_message="Choose attended or did not come",
+    )
+
+
+class ButtonForm(HubForm):
+    """A form with only its CSRF token: a button."""
