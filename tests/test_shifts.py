@@ -159,9 +159,17 @@ def test_attendance_starts_the_placement(client, login_as, setting):
     login_as(manager)
     roster = client.get(f"/shifts/{shift.id}/roster").get_data(as_text=True)
     assert "Asha Attends" in roster
-    marked = client.post(
+    early = client.post(
         f"/shifts/{shift.id}/attendance", data={"booking_id": booking.id, "status": "attended"}
     )
+    assert early.status_code == 422
+    assert "The register opens when the shift starts" in early.get_data(as_text=True)
+    with time_machine.travel("2026-11-28 10:30:00+00:00", tick=False):
+        login_as(_db.session.get(User, manager.id))
+        marked = client.post(
+            f"/shifts/{shift.id}/attendance",
+            data={"booking_id": booking.id, "status": "attended"},
+        )
     assert marked.status_code == 302
     _db.session.expire_all()
     assert booking.status == BookingStatus.ATTENDED
@@ -193,8 +201,10 @@ def test_reminders_go_once_a_day_ahead_and_not_for_cancelled_bookings(app, setti
     assert sorted(run_together(app, run)) == ["reminded 0", "reminded 1"]
     assert run(0) == "reminded 0"
     (reminder,) = outbox(coming.email)[-1:]
-    assert reminder.subject == "Tomorrow: your shift for “Orchard helper”"
-    assert not [m for m in outbox(gone.email) if m.subject.startswith("Tomorrow")]
+    assert (
+        reminder.subject == "Reminder: your shift for “Orchard helper”, 28 November 2026, 10:00am"
+    )
+    assert not [m for m in outbox(gone.email) if m.subject.startswith("Reminder")]
 
 
 def test_the_calendar_feed_gives_london_times_in_utc(client, login_as, db):
@@ -224,3 +234,59 @@ def test_the_calendar_feed_gives_london_times_in_utc(client, login_as, db):
         assert event.decoded("dtend") > event.decoded("dtstart")
         assert client.post("/me/calendar/reset").status_code == 302
         assert client.get(f"/calendar/{token}.ics").status_code == 404  # the old address
+
+
+def test_leaving_the_role_gives_up_coming_shifts(setting):
+    role, manager = setting
+    (shift,) = saturday_shifts(role, manager)
+    with time_machine.travel(NOW, tick=False):
+        volunteer = approved(role, manager)
+        booking = services.book(shift, volunteer, moment(NOW))
+        placements.withdraw(booking.placement, volunteer)
+        _db.session.commit()
+    _db.session.expire_all()
+    assert booking.status == BookingStatus.CANCELLED
+    assert services.places_booked([shift.id]) == {}
+
+
+def test_a_group_books_its_whole_headcount(setting):
+    role, manager = setting
+    role.groups_welcome, role.max_group_size = True, 4
+    (shift,) = saturday_shifts(role, manager, places=5)
+    with time_machine.travel(NOW, tick=False):
+        lead = make_user()
+        group = placements.Application(note="", headcount=4, group_name="Acme team")
+        placement = placements.apply(role, lead, group, date(2026, 11, 20))
+        placements.decide(placement, "approve", manager)
+        services.book(shift, lead, moment(NOW))
+        pair = placements.apply(
+            role,
+            make_user(),
+            placements.Application(note="", headcount=2, group_name="Pair"),
+            date(2026, 11, 20),
+        )
+        placements.decide(pair, "approve", manager)
+        with pytest.raises(services.ShiftRefused, match="full"):
+            services.book(shift, pair.volunteer, moment(NOW))
+    assert services.places_booked([shift.id]) == {shift.id: 4}
+
+
+def test_shifts_in_the_past_or_in_a_time_the_clocks_skip_are_refused(setting):
+    role, manager = setting
+    with time_machine.travel(NOW, tick=False):
+        past = services.ShiftPattern(date(2026, 11, 1), time(10), time(12), 3)
+        with pytest.raises(services.ShiftRefused, match="from today"):
+            services.create_shifts(role, past, manager)
+        gap = services.ShiftPattern(date(2027, 3, 28), time(1, 30), time(2, 15), 3)
+        with pytest.raises(services.ShiftRefused, match="clocks go forward"):
+            services.create_shifts(role, gap, manager)
+
+
+def test_strangers_cannot_book_or_read_a_draft_roles_shift(client, login_as, setting):
+    role, manager = setting
+    draft = make_role(role.organisation, status="draft", title="Secret plan")
+    (shift,) = saturday_shifts(draft, manager)
+    login_as(make_user())
+    answer = client.post(f"/shifts/{shift.id}/book")
+    assert answer.status_code == 404
+    assert client.get(f"/shifts/{shift.id}.ics").status_code == 404

@@ -22,6 +22,7 @@ from .mail import OutboxEmail, OutboxStatus
 from .organisations.models import Invitation, Membership
 from .placements.models import Placement, PlacementEvent
 from .placements.services import close_for_erasure
+from .roles.models import Role
 from .shifts.models import BookingStatus, CalendarFeed, Shift, ShiftBooking
 from .volunteers.models import Check
 
@@ -52,6 +53,7 @@ def export_account(user: User) -> dict[str, Any]:
         "organisations": _organisations_section(user),
         "placements": [_placement_section(placement) for placement in _placements_of(user)],
         "shift_bookings": [_booking_section(booking) for booking in _bookings_of(user)],
+        "calendar_feed": _calendar_section(user),
         "activity": [
             _columns(event, ["created_at", "action", "subject_type", "subject_id", "ip_address"])
             | {"detail": event.detail}
@@ -164,15 +166,25 @@ def _bookings_of(user: User) -> list[ShiftBooking]:
         db.session.scalars(
             select(ShiftBooking)
             .where(ShiftBooking.volunteer_id == user.id)
-            .options(selectinload(ShiftBooking.shift).selectinload(Shift.role))
+            .options(
+                selectinload(ShiftBooking.shift)
+                .selectinload(Shift.role)
+                .selectinload(Role.organisation)
+            )
             .order_by(ShiftBooking.id)
         )
     )
 
 
+def _calendar_section(user: User) -> dict[str, Any] | None:
+    feed = db.session.get(CalendarFeed, user.id)
+    return None if feed is None else _columns(feed, ["token", "created_at"])
+
+
 def _booking_section(booking: ShiftBooking) -> dict[str, Any]:
-    return _columns(booking, ["status", "created_at", "changed_at"]) | {
+    return _columns(booking, ["id", "status", "created_at", "changed_at"]) | {
         "role": booking.shift.role.title,
+        "organisation": booking.shift.role.organisation.name,
         "starts_at": _plain(booking.shift.starts_at),
         "ends_at": _plain(booking.shift.ends_at),
     }

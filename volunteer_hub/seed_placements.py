@@ -141,7 +141,7 @@ def _shifts(decider: User) -> int:
     for placements in list(by_role.values())[:6]:
         role = placements[0].role
         pattern = ShiftPattern(last_saturday - timedelta(weeks=1), time(10), time(13), 6, 8)
-        shifts = create_shifts(role, pattern, decider)
+        shifts = create_shifts(role, pattern, decider, today=pattern.first_day)  # history too
         made += len(shifts)
         for shift in shifts:
             for placement in placements[:3]:

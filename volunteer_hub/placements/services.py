@@ -22,6 +22,7 @@ from ..organisations.models import Membership, OrganisationStatus
 from ..organisations.services import can_coordinate
 from ..reference.settings import setting_int
 from ..roles.models import Decider, Role, RoleStatus
+from ..shifts.models import BookingStatus, Shift, ShiftBooking
 from ..urls import external_url
 from ..workdays import add_working_days, working_days_between
 from .eligibility import dbs_standing, requirements
@@ -273,7 +274,23 @@ def move(
         placement, "" if by_volunteer else message.strip(), previous=current, reason=reason
     )
     if current in HOLDING_PLACES and new not in HOLDING_PLACES:
+        _cancel_future_bookings(placement)
         offer_free_places(placement.role)
+
+
+def _cancel_future_bookings(placement: Placement) -> None:
+    """A placement that no longer holds a place gives up its coming shifts."""
+    coming = select(Shift.id).where(Shift.starts_at > utcnow())
+    db.session.execute(
+        update(ShiftBooking)
+        .where(
+            ShiftBooking.placement_id == placement.id,
+            ShiftBooking.status == BookingStatus.BOOKED,
+            ShiftBooking.shift_id.in_(coming),
+        )
+        .values(status=BookingStatus.CANCELLED, changed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _run_waiting_list(placement: Placement, new: PlacementStatus) -> None:

@@ -194,6 +194,8 @@ def _shift_context(placement: Placement) -> dict[str, Any]:
         "shifts": shifts,
         "bookings": bookings,
         "booked": shift_services.places_booked([shift.id for shift in shifts]),
+        "cancel_closes": {s.id: shift_services.cancellation_closes(s) for s in shifts},
+        "now": utcnow(),
         "button": ButtonForm(formdata=None),
     }
 

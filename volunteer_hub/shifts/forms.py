@@ -6,6 +6,7 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, TimeFiel
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from ..forms import HubForm
+from ..urls import MAX_ID
 from .models import BookingStatus
 from .services import MAX_WEEKS, ShiftPattern
 
@@ -56,7 +57,12 @@ class ShiftForm(HubForm):
 
 
 class AttendanceForm(HubForm):
-    booking_id = IntegerField(validators=[DataRequired("Choose a booking")])
+    booking_id = IntegerField(
+        validators=[
+            DataRequired("Choose a booking"),
+            NumberRange(min=1, max=MAX_ID, message="Choose a booking from the register"),
+        ]
+    )
     status = SelectField(
         "Attendance",
         choices=[

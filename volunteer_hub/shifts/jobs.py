@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from ..database import utcnow
 from ..extensions import db
 from ..mail import queue_email
+from ..placements.models import Placement, PlacementStatus
 from ..reminders import claim_reminder
 from ..roles.models import Role
 from ..urls import external_url
@@ -26,8 +27,10 @@ def remind_shifts() -> str:
     bookings = db.session.scalars(
         select(ShiftBooking)
         .join(Shift, Shift.id == ShiftBooking.shift_id)
+        .join(Placement, Placement.id == ShiftBooking.placement_id)
         .where(
             ShiftBooking.status == BookingStatus.BOOKED,
+            Placement.status.in_((PlacementStatus.APPROVED, PlacementStatus.ACTIVE)),
             Shift.starts_at > now,
             Shift.starts_at <= now + AHEAD,
         )
@@ -40,7 +43,7 @@ def remind_shifts() -> str:
     sent = 0
     for booking in bookings:
         volunteer, shift = booking.volunteer, booking.shift
-        if volunteer is None:
+        if volunteer is None or not volunteer.is_active:
             continue
         if not claim_reminder(REMINDER, booking.id, shift.starts_at.isoformat()):
             continue

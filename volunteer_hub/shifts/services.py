@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
 from ..audit.services import record_event
 from ..auth.models import User
-from ..clock import hub_zone
+from ..clock import hub_zone, local_today
 from ..database import utcnow
 from ..extensions import db
 from ..placements.models import Placement, PlacementStatus
@@ -45,26 +46,46 @@ def local_moment(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=hub_zone())
 
 
-def create_shifts(role: Role, pattern: ShiftPattern, actor: User) -> list[Shift]:
+def real_moment(day: date, at: time) -> datetime:
+    """`local_moment`, in UTC; refused for a time the clocks skip (01:30 on the morning
+    they go forward does not exist)."""
+    moment = local_moment(day, at).astimezone(UTC)
+    if moment.astimezone(hub_zone()).time() != at:
+        raise ShiftRefused(
+            f"{at:%H:%M} does not exist on {day:%-d %B %Y}: the clocks go forward. "
+            "Choose another time."
+        )
+    return moment
+
+
+def create_shifts(
+    role: Role, pattern: ShiftPattern, actor: User, today: date | None = None
+) -> list[Shift]:
+    """Shifts from `pattern`, from today up to two years ahead; refused whole if any one
+    cannot be made (a time the clocks skip, or an end not after the start)."""
     if pattern.end <= pattern.start:
         raise ShiftRefused("The shift must end after it starts.")
     if not 1 <= pattern.weeks <= MAX_WEEKS:
         raise ShiftRefused(f"Repeat a shift for 1 to {MAX_WEEKS} weeks.")
+    today = today or local_today()
+    if not today <= pattern.first_day <= today + timedelta(days=2 * 366):
+        raise ShiftRefused("Choose a date from today up to two years ahead.")
     shifts = []
     for week in range(pattern.weeks):
         day = pattern.first_day + timedelta(weeks=week)
-        shifts.append(
-            Shift(
-                role=role,
-                starts_at=local_moment(day, pattern.start),
-                ends_at=local_moment(day, pattern.end),
-                places=pattern.places,
-            )
-        )
+        starts_at, ends_at = real_moment(day, pattern.start), real_moment(day, pattern.end)
+        if ends_at <= starts_at:
+            raise ShiftRefused(f"On {day:%-d %B %Y} the clocks change: choose other times.")
+        shifts.append(Shift(role=role, starts_at=starts_at, ends_at=ends_at, places=pattern.places))
     db.session.add_all(shifts)
     db.session.flush()
     record_event("shifts.created", actor=actor, subject=role, count=len(shifts))
     return shifts
+
+
+def shifts_since(role: Role, since: datetime) -> list[Shift]:
+    """The role's shifts starting after `since`, soonest first."""
+    return upcoming_shifts(role, since)
 
 
 def upcoming_shifts(role: Role, now: datetime) -> list[Shift]:
@@ -78,15 +99,34 @@ def upcoming_shifts(role: Role, now: datetime) -> list[Shift]:
 
 
 def places_booked(shift_ids: list[int]) -> dict[int, int]:
-    """Places held on each shift, in one statement."""
+    """Places held on each shift (a group's booking holds its headcount), in one statement."""
     if not shift_ids:
         return {}
     rows = db.session.execute(
-        select(ShiftBooking.shift_id, func.count())
+        select(ShiftBooking.shift_id, func.sum(Placement.headcount))
+        .join(Placement, Placement.id == ShiftBooking.placement_id)
         .where(ShiftBooking.shift_id.in_(shift_ids), ShiftBooking.status.in_(HOLDING))
         .group_by(ShiftBooking.shift_id)
     ).all()
     return {shift_id: int(count) for shift_id, count in rows}
+
+
+def has_placement(user: User | None, role: Role) -> bool:
+    """Whether `user` has ever been placed on the role (approved, active or ended)."""
+    if user is None or not user.is_authenticated:
+        return False
+    found = db.session.scalar(
+        select(func.count())
+        .select_from(Placement)
+        .where(
+            Placement.role_id == role.id,
+            Placement.volunteer_id == user.id,
+            Placement.status.in_(
+                (PlacementStatus.APPROVED, PlacementStatus.ACTIVE, PlacementStatus.ENDED)
+            ),
+        )
+    )
+    return bool(found)
 
 
 def live_booking(shift: Shift, volunteer: User) -> ShiftBooking | None:
@@ -100,9 +140,10 @@ def live_booking(shift: Shift, volunteer: User) -> ShiftBooking | None:
 
 
 def book(shift: Shift, volunteer: User, now: datetime) -> ShiftBooking:
-    """Book a place: for volunteers approved for the role, before the shift starts, never
-    two shifts at once. The shift's row is locked (a no-op update) before its places are
-    counted, so simultaneous bookings are counted one after the other."""
+    """Book a place (a group's lead books its whole headcount): for volunteers approved for
+    the role, before the shift starts, never two shifts at once. The volunteer's row and then
+    the shift's row are locked (no-op updates) before anything is checked, so simultaneous
+    bookings, of one shift or of two overlapping ones, are taken one after the other."""
     placement = db.session.scalar(
         select(Placement).where(
             Placement.role_id == shift.role_id,
@@ -114,23 +155,33 @@ def book(shift: Shift, volunteer: User, now: datetime) -> ShiftBooking:
         raise ShiftRefused("Shifts can be booked once your application has been approved.")
     if shift.starts_at <= now:
         raise ShiftRefused("This shift has already started.")
+    _lock(User, volunteer.id)
+    _lock(Shift, shift.id)
     if live_booking(shift, volunteer) is not None:
         raise ShiftRefused("You have already booked this shift.")
     if _overlapping(shift, volunteer):
         raise ShiftRefused("You have another shift booked at that time.")
-    db.session.execute(
-        update(Shift)
-        .where(Shift.id == shift.id)
-        .values(places=Shift.places)
-        .execution_options(synchronize_session=False)
-    )
-    if places_booked([shift.id]).get(shift.id, 0) >= shift.places:
+    if places_booked([shift.id]).get(shift.id, 0) + placement.headcount > shift.places:
         raise ShiftRefused("This shift is full. Choose another one.")
     booking = ShiftBooking(shift=shift, placement=placement, volunteer=volunteer)
     db.session.add(booking)
     db.session.flush()
     record_event("shift.booked", actor=volunteer, subject=shift, booking_id=booking.id)
     return booking
+
+
+def _lock(model: type[User] | type[Shift], row_id: int) -> None:
+    """Hold the row until commit: a row lock on PostgreSQL, the write lock on SQLite. The
+    update changes nothing, `updated_at` included."""
+    values: dict[str, Any] = {"id": model.id}
+    if model is User:
+        values["updated_at"] = User.updated_at
+    db.session.execute(
+        update(model)
+        .where(model.id == row_id)
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _overlapping(shift: Shift, volunteer: User) -> bool:
@@ -173,6 +224,8 @@ def mark_attendance(booking: ShiftBooking, status: BookingStatus, actor: User) -
         raise ShiftRefused("Choose attended or did not come.")
     if booking.status == BookingStatus.CANCELLED:
         raise ShiftRefused("This booking was cancelled.")
+    if booking.shift.starts_at > utcnow():
+        raise ShiftRefused("The register opens when the shift starts.")
     booking.status = status
     booking.changed_at = utcnow()
     record_event(f"shift.{status}", actor=actor, subject=booking.shift, booking_id=booking.id)
@@ -222,4 +275,5 @@ def reset_calendar_feed(user: User) -> CalendarFeed:
 
 def feed_owner(token: str) -> User | None:
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
-    return db.session.get(User, feed.user_id) if feed is not None else None
+    owner = db.session.get(User, feed.user_id) if feed is not None else None
+    return owner if owner is not None and owner.is_active else None

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
@@ -47,6 +48,17 @@ def _shift(shift_id: int) -> Shift:
     return shift
 
 
+def _visible_shift(shift_id: int) -> Shift:
+    """The shift, for anyone who may see its role or holds a placement on it; else 404."""
+    shift = _shift(shift_id)
+    user = signed_in_user()
+    if viewable_role(shift.role.slug, user) is None and not services.has_placement(
+        user, shift.role
+    ):
+        abort(404)
+    return shift
+
+
 @bp.route("/roles/<slug>/shifts", methods=["GET", "POST"])
 @login_required
 def manage(slug: str) -> PageResult:
@@ -61,9 +73,11 @@ def manage(slug: str) -> PageResult:
             db.session.commit()
             flash(f"{len(made)} {'shift' if len(made) == 1 else 'shifts'} added.", "success")
             return redirect(url_for("shifts.manage", slug=role.slug))
-    shifts = services.upcoming_shifts(role, utcnow())
+    shifts = services.shifts_since(role, utcnow() - timedelta(days=7))  # registers to take
     booked = services.places_booked([shift.id for shift in shifts])
-    return render_form("shifts/manage.html", form, role=role, shifts=shifts, booked=booked)
+    return render_form(
+        "shifts/manage.html", form, role=role, shifts=shifts, booked=booked, now=utcnow()
+    )
 
 
 @bp.get("/shifts/<int:shift_id>/roster")
@@ -112,7 +126,7 @@ def attendance(shift_id: int) -> PageResult:
 @bp.post("/shifts/<int:shift_id>/book")
 @login_required
 def book(shift_id: int) -> PageResult:
-    shift = _shift(shift_id)
+    shift = _visible_shift(shift_id)
     volunteer = signed_in_user()
     form = ButtonForm()
     if form.validate_on_submit():
@@ -122,6 +136,9 @@ def book(shift_id: int) -> PageResult:
         except services.ShiftRefused as refusal:
             db.session.rollback()
             return _problem(shift, str(refusal))
+        except IntegrityError:  # the same button pressed twice at once: one booking stands
+            db.session.rollback()
+            return redirect(url_for("placements.dashboard"))
         flash("Your shift is booked. Add it to your calendar with the link beside it.", "success")
         return redirect(url_for("placements.mine", placement_id=booking.placement_id))
     return _problem(shift, "Use the Book button on your application's page.")
@@ -150,10 +167,8 @@ def _problem(shift: Shift, reason: str) -> tuple[str, int]:
 
 @bp.get("/shifts/<int:shift_id>.ics")
 def ics(shift_id: int) -> Response:
-    """One shift as a calendar file, for anyone who may see its role."""
-    shift = _shift(shift_id)
-    if viewable_role(shift.role.slug, signed_in_user()) is None:
-        abort(404)
+    """One shift as a calendar file, for anyone who may see its role or is placed on it."""
+    shift = _visible_shift(shift_id)
     document = shifts_calendar([shift], shift.role.title)
     headers = {"Content-Disposition": f'attachment; filename="shift-{shift.id}.ics"'}
     return Response(document, mimetype=ICS, headers=headers)
