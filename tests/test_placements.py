@@ -727,17 +727,17 @@ def test_the_waiting_list_offers_in_order_and_moves_on_after_expiry(client, logi
     services.withdraw(first_holder, first_holder.volunteer)  # a place frees: Ada is offered
     _db.session.commit()
     assert (ada.status, ben.status) == ("offered", "waitlisted")
-    assert ada.offer_expires_at.isoformat().startswith("2026-11-22T10:00")  # 48 hours
+    assert ada.offer_expires_at.isoformat().startswith("2026-11-23T10:00")  # 72 hours
     (offer,) = [m for m in outbox(ada.volunteer.email) if "A place is free" in m.subject]
     assert "take it up by" in offer.body_text
-    with time_machine.travel("2026-11-22 09:59:00+00:00", tick=False):
+    with time_machine.travel("2026-11-23 09:59:00+00:00", tick=False):
         assert expire_offers_job() == "expired 0 offers"
-    with time_machine.travel("2026-11-22 10:00:00+00:00", tick=False):
+    with time_machine.travel("2026-11-23 10:00:00+00:00", tick=False):
         assert expire_offers_job() == "expired 1 offers"
     _db.session.expire_all()
     assert (ada.status, ben.status) == ("withdrawn", "offered")
     assert ada.events[-1].reason == "offer expired"
-    with time_machine.travel("2026-11-22 10:01:00+00:00", tick=False):
+    with time_machine.travel("2026-11-23 10:01:00+00:00", tick=False):
         login_as(_db.session.get(User, ben.volunteer_id))
         page = client.get(f"/me/placements/{ben.id}").get_data(as_text=True)
         assert "A place is free for you" in page

@@ -122,7 +122,7 @@ def test_admins_change_settings_within_bounds(client, login_as, db):
     assert "50, 100, 250, 500, 1000" in page
     data = {
         "application_response_days": "7",
-        "offer_hours": "48",
+        "offer_hours": "72",
         "cancellation_cutoff_hours": "24",
         "dbs_recheck_months": "36",
         "milestone_hours": "1000, 25, 50",

@@ -61,7 +61,7 @@ SPECS: tuple[SettingSpec, ...] = (
         "offer_hours",
         "Hours to accept an offered place",
         "How long a waitlisted volunteer has to take up a place before it passes on.",
-        "48",
+        "72",
         1,
         336,
     ),
