@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import io
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from tests.helpers import outbox, row_counts, run_together
 from tests.test_query_counts import assert_flat, measure_twice
 from volunteer_hub.audit.models import AuditEvent
 from volunteer_hub.auth.models import User
+from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db as _db
 from volunteer_hub.placements import services
 from volunteer_hub.placements.eligibility import DbsStanding, dbs_standing
@@ -32,6 +33,7 @@ from volunteer_hub.placements.jobs import chase_applications, expire_offers_job
 from volunteer_hub.placements.models import Placement, PlacementEvent, PlacementStatus
 from volunteer_hub.reference.models import DeclineMessage
 from volunteer_hub.roles.models import Role
+from volunteer_hub.shifts import services as shift_services
 from volunteer_hub.volunteers.models import CheckLevel
 
 TODAY = date(2026, 11, 20)
@@ -962,3 +964,41 @@ def test_an_answer_reads_as_an_answer_in_the_timeline(client, login_as, setting)
     login_as(volunteer)
     page = client.get(f"/me/placements/{placement.id}").get_data(as_text=True)
     assert "Answered the question" in page
+
+
+def test_the_staff_queue_and_shift_pages_send_a_fixed_number_of_statements(
+    client, login_as, setting
+):
+    """The staff queue over applications to roles of 100, then 200 organisations; a role's
+    shifts page and an approved volunteer's page with 10, then 20 shifts booked."""
+    _, manager, role = setting
+    role.places = 1_000
+    staff = make_staff()
+    volunteer = make_user()
+    mine = services.apply(role, volunteer, services.Application(note=""), TODAY)
+    services.decide(mine, "approve", staff)
+    _db.session.commit()
+    ids = {"role": role.id, "volunteer": volunteer.id, "staff": staff.id, "mine": mine.id}
+    slug = role.slug
+
+    def add_data() -> None:
+        role = _db.session.get(Role, ids["role"])
+        staff = _db.session.get(User, ids["staff"])
+        volunteer = _db.session.get(User, ids["volunteer"])
+        for _ in range(100):
+            other = make_role(make_organisation(), places=5)
+            services.apply(other, make_user(), services.Application(note=""), TODAY)
+        first = TODAY + timedelta(days=7 + 7 * len(shift_services.upcoming_shifts(role, utcnow())))
+        pattern = shift_services.ShiftPattern(first, time(10), time(12), 5, 10)
+        for shift in shift_services.create_shifts(role, pattern, staff, today=TODAY):
+            shift_services.book(shift, volunteer, utcnow())
+        _db.session.commit()
+
+    login_as(_db.session.get(User, ids["staff"]))
+    urls = ["/staff/placements?status=all", f"/roles/{slug}/shifts"]
+    counts, statements = measure_twice(client, urls, add_data)
+    assert_flat(counts, ceiling=6, statements=statements)
+    login_as(_db.session.get(User, ids["volunteer"]))
+    urls = ["/me", f"/me/placements/{ids['mine']}"]
+    counts, statements = measure_twice(client, urls, add_data)
+    assert_flat(counts, ceiling=8, statements=statements)

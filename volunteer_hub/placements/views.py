@@ -23,6 +23,7 @@ from ..extensions import db
 from ..permissions import signed_in_user, staff_required
 from ..reference.models import Category, DeclineMessage, Locality
 from ..reference.services import active_items, item_choices
+from ..reference.settings import setting_int
 from ..roles.models import Role
 from ..roles.page import viewable_role
 from ..shifts import services as shift_services
@@ -184,6 +185,7 @@ def _shift_context(placement: Placement) -> dict[str, Any]:
     if placement.status not in (PlacementStatus.APPROVED, PlacementStatus.ACTIVE):
         return {"shifts": [], "bookings": {}, "booked": {}}
     shifts = shift_services.upcoming_shifts(placement.role, utcnow())
+    cutoff = setting_int("cancellation_cutoff_hours")
     volunteer = signed_in_user()
     bookings = {
         booking.shift_id: booking
@@ -194,7 +196,7 @@ def _shift_context(placement: Placement) -> dict[str, Any]:
         "shifts": shifts,
         "bookings": bookings,
         "booked": shift_services.places_booked([shift.id for shift in shifts]),
-        "cancel_closes": {s.id: shift_services.cancellation_closes(s) for s in shifts},
+        "cancel_closes": {s.id: shift_services.cancellation_closes(s, cutoff) for s in shifts},
         "now": utcnow(),
         "button": ButtonForm(formdata=None),
     }

@@ -201,8 +201,11 @@ def _overlapping(shift: Shift, volunteer: User) -> bool:
     ) > 0
 
 
-def cancellation_closes(shift: Shift) -> datetime:
-    return shift.starts_at - timedelta(hours=setting_int("cancellation_cutoff_hours"))
+def cancellation_closes(shift: Shift, cutoff_hours: int | None = None) -> datetime:
+    """When cancelling the shift closes; pass the setting when asking for many shifts."""
+    if cutoff_hours is None:
+        cutoff_hours = setting_int("cancellation_cutoff_hours")
+    return shift.starts_at - timedelta(hours=cutoff_hours)
 
 
 def cancel(booking: ShiftBooking, volunteer: User, now: datetime) -> None:
