@@ -31,6 +31,7 @@ from volunteer_hub.placements import services
 from volunteer_hub.placements.eligibility import DbsStanding, dbs_standing
 from volunteer_hub.placements.jobs import chase_applications, expire_offers_job
 from volunteer_hub.placements.models import Placement, PlacementEvent, PlacementStatus
+from volunteer_hub.placements.questions import questions_of
 from volunteer_hub.reference.models import DeclineMessage
 from volunteer_hub.roles.models import Role
 from volunteer_hub.shifts import services as shift_services
@@ -817,7 +818,7 @@ def test_applicants_answer_the_roles_questions(client, login_as, setting):
         data={"question_1": "Can you lift boxes?", "question_2": "", "question_3": "Why us?"},
     )
     assert saved.status_code == 302
-    assert [q.text for q in services.questions_of(role)] == ["Can you lift boxes?", "Why us?"]
+    assert [q.text for q in questions_of(role)] == ["Can you lift boxes?", "Why us?"]
     volunteer = make_user()
     login_as(volunteer)
     form = client.get(f"/roles/{role.slug}/apply").get_data(as_text=True)

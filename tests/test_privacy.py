@@ -26,6 +26,7 @@ from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db as _db
 from volunteer_hub.placements import services
 from volunteer_hub.placements.models import Placement, PlacementEvent
+from volunteer_hub.placements.questions import set_questions
 from volunteer_hub.shifts import services as shift_services
 from volunteer_hub.shifts.models import CalendarFeed, Shift, ShiftBooking
 from volunteer_hub.volunteers.models import Availability, Check, VolunteerProfile
@@ -73,7 +74,7 @@ def full_volunteer(client, login_as):
     organisation = make_organisation(manager=staff)
     role = make_role(organisation, groups_welcome=True, max_group_size=8)
     done = make_role(organisation)
-    services.set_questions(role, ["Which hats can you mend?"], staff)
+    set_questions(role, ["Which hats can you mend?"], staff)
     placement = services.apply(
         role,
         user,

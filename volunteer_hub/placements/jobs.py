@@ -19,7 +19,8 @@ from ..roles.models import Role
 from ..urls import external_url
 from ..workdays import is_working_day, working_days_between
 from .models import Placement, PlacementStatus
-from .services import deciders, expire_offers, staff_members
+from .notices import deciders, staff_members
+from .services import expire_offers
 
 NUDGE = "placement-nudge"
 ESCALATION = "placement-escalation"

@@ -10,34 +10,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from ..audit.services import record_event
-from ..auth.models import AccessLevel, User
+from ..auth.models import User
 from ..clock import local_today
 from ..database import utcnow
 from ..extensions import db
-from ..mail import queue_email
-from ..organisations.models import Membership, OrganisationStatus
+from ..organisations.models import OrganisationStatus
 from ..organisations.services import can_coordinate
 from ..reference.settings import setting_int
 from ..roles.models import Decider, Role, RoleStatus
 from ..shifts.models import BookingStatus, Shift, ShiftBooking
-from ..urls import external_url
 from ..workdays import add_working_days, working_days_between
 from .eligibility import dbs_standing, requirements
 from .models import (
     END_REASONS,
     HOLDING_PLACES,
-    MAX_QUESTIONS,
     OPEN,
     PLACEMENT_TRANSITIONS,
     Placement,
     PlacementAnswer,
     PlacementEvent,
     PlacementStatus,
-    RoleQuestion,
 )
+from .notices import tell_deciders, tell_volunteer
+from .questions import questions_of
 
 
 class PlacementRefused(Exception):
@@ -170,37 +168,9 @@ def apply(role: Role, volunteer: User, application: Application, today: date) ->
     )
     db.session.add(placement)
     _record(placement, status, None, volunteer, message=application.note.strip())
-    _tell_deciders(placement)
-    _tell_volunteer(placement)
+    tell_deciders(placement)
+    tell_volunteer(placement)
     return placement
-
-
-def questions_of(role: Role) -> list[RoleQuestion]:
-    return list(
-        db.session.scalars(
-            select(RoleQuestion)
-            .where(RoleQuestion.role_id == role.id)
-            .order_by(RoleQuestion.position)
-        )
-    )
-
-
-def set_questions(role: Role, texts: list[str], actor: User) -> bool:
-    """The role's questions for applicants, up to five, in order; blanks are dropped.
-    Applications already made keep the questions they answered. False when unchanged."""
-    wanted = [text.strip() for text in texts if text.strip()][:MAX_QUESTIONS]
-    if wanted == [question.text for question in questions_of(role)]:
-        return False
-    db.session.execute(
-        delete(RoleQuestion)
-        .where(RoleQuestion.role_id == role.id)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.add_all(
-        RoleQuestion(role_id=role.id, position=n, text=text) for n, text in enumerate(wanted, 1)
-    )
-    record_event("role.questions_changed", actor=actor, subject=role, count=len(wanted))
-    return True
 
 
 def _check_group(role: Role, application: Application) -> None:
@@ -269,8 +239,8 @@ def move(
     _record(placement, new, current, actor, reason=reason, message=message)
     by_volunteer = actor is not None and actor.id == placement.volunteer_id
     if by_volunteer and new in (PlacementStatus.WITHDRAWN, PlacementStatus.ENDED):
-        _tell_deciders(placement, left=True)
-    _tell_volunteer(
+        tell_deciders(placement, left=True)
+    tell_volunteer(
         placement, "" if by_volunteer else message.strip(), previous=current, reason=reason
     )
     if current in HOLDING_PLACES and new not in HOLDING_PLACES:
@@ -415,32 +385,6 @@ def decide(
     move(placement, DECISIONS[decision], actor, reason=reason, message=message)
 
 
-@dataclass(frozen=True)
-class BulkOutcome:
-    approved: list[Placement]
-    refused: list[tuple[Placement, str]]
-
-
-def approve_many(placement_ids: list[int], actor: User) -> BulkOutcome:
-    """Approve each application in turn, in the order given; each approval stands or falls
-    on its own (a savepoint), so one that would overbook its role leaves the others done."""
-    approved: list[Placement] = []
-    refused: list[tuple[Placement, str]] = []
-    placements = db.session.scalars(
-        select(Placement).where(Placement.id.in_(placement_ids)).order_by(Placement.id)
-    ).all()
-    order = {placement_id: n for n, placement_id in enumerate(placement_ids)}
-    for placement in sorted(placements, key=lambda found: order[found.id]):
-        try:
-            with db.session.begin_nested():
-                decide(placement, "approve", actor)
-        except PlacementRefused as refusal:
-            refused.append((placement, str(refusal)))
-        else:
-            approved.append(placement)
-    return BulkOutcome(approved, refused)
-
-
 def withdraw(placement: Placement, volunteer: User, message: str = "") -> None:
     """The volunteer withdraws their application, or leaves a role they have started (which
     ends the placement: they moved on). The deciders are told."""
@@ -466,20 +410,7 @@ def answer(placement: Placement, volunteer: User, text: str) -> None:
     if not text.strip():
         raise ReasonNeeded("Write your answer.")
     move(placement, PlacementStatus.APPLIED, volunteer, message=text)
-    _tell_deciders(placement, answered=True)
-
-
-def staff_members() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.access_level.in_((AccessLevel.STAFF, AccessLevel.ADMIN)),
-                User.deleted_at.is_(None),
-            )
-            .order_by(User.id)
-        )
-    )
+    tell_deciders(placement, answered=True)
 
 
 def _record(
@@ -506,58 +437,4 @@ def _record(
         subject=placement,
         role_id=placement.role_id,
         previous=str(previous) if previous else None,
-    )
-
-
-def deciders(role: Role) -> list[User]:
-    """Who is told of new applications: the organisation's members, or hub staff."""
-    if role.decided_by == Decider.ORGANISATION:
-        query = (
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == role.organisation_id)
-        )
-    else:
-        return staff_members()
-    return list(db.session.scalars(query.where(User.deleted_at.is_(None)).order_by(User.id)))
-
-
-def _tell_deciders(placement: Placement, answered: bool = False, left: bool = False) -> None:
-    for decider in deciders(placement.role):
-        queue_email(
-            decider.email,
-            "placement_new",
-            recipient_id=decider.id,
-            name=decider.name,
-            role=placement.role.title,
-            answered=answered,
-            left=left,
-            volunteer=placement.volunteer.name if placement.volunteer else "",
-            waitlisted=placement.status == PlacementStatus.WAITLISTED,
-            url=external_url("placements.review", placement_id=placement.id),
-        )
-
-
-def _tell_volunteer(
-    placement: Placement,
-    message: str = "",
-    previous: PlacementStatus | None = None,
-    reason: str = "",
-) -> None:
-    volunteer = placement.volunteer
-    if volunteer is None:
-        return
-    queue_email(
-        volunteer.email,
-        "placement_status",
-        recipient_id=volunteer.id,
-        name=volunteer.name,
-        role=placement.role.title,
-        organisation=placement.role.organisation.name,
-        status=placement.status,
-        answered=previous == PlacementStatus.INFORMATION_REQUESTED,
-        reason=reason,
-        expires=placement.offer_expires_at,
-        message=message,
-        url=external_url("placements.mine", placement_id=placement.id),
     )

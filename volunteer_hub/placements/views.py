@@ -29,7 +29,7 @@ from ..roles.page import viewable_role
 from ..shifts import services as shift_services
 from ..shifts.forms import ButtonForm
 from ..web import render_form, safe_next
-from . import queries, services
+from . import bulk, queries, services
 from .eligibility import dbs_standing, requirements
 from .forms import (
     AnswerForm,
@@ -44,6 +44,7 @@ from .forms import (
     apply_form_for,
 )
 from .models import Placement, PlacementEvent, PlacementStatus
+from .questions import questions_of, set_questions
 
 bp = Blueprint("placements", __name__)
 
@@ -79,8 +80,8 @@ def apply(slug: str) -> PageResult:
     if existing is not None:
         flash("You have already applied to this role: here is your application.", "info")
         return redirect(url_for("placements.mine", placement_id=existing.id))
-    questions = services.questions_of(role)
-    form = apply_form_for(role, questions)
+    asked = questions_of(role)
+    form = apply_form_for(role, asked)
     found = requirements(volunteer, role, local_today())
     full = services.places_taken(role) >= role.places
     if form.validate_on_submit():
@@ -324,10 +325,10 @@ def _for_deciders(placement_id: int) -> Placement:
 def questions(slug: str) -> PageResult:
     """The organisation's questions for applicants to the role."""
     role = _role_for_deciders(slug)
-    current = {f"question_{q.position}": q.text for q in services.questions_of(role)}
+    current = {f"question_{q.position}": q.text for q in questions_of(role)}
     form = QuestionsForm(data=current)
     if form.validate_on_submit():
-        if services.set_questions(role, form.texts(), signed_in_user()):
+        if set_questions(role, form.texts(), signed_in_user()):
             db.session.commit()
             flash("The questions are saved. New applicants will answer them.", "success")
         return redirect(url_for("roles.manage", slug=role.slug))
@@ -478,7 +479,7 @@ def bulk_approve() -> PageResult:
     form = BulkApproveForm()
     if not form.validate_on_submit():
         return _render_queue(form)
-    outcome = services.approve_many(form.placement_ids.data or [], signed_in_user())
+    outcome = bulk.approve_many(form.placement_ids.data or [], signed_in_user())
     db.session.commit()
     if outcome.approved:
         count = len(outcome.approved)
