@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from volunteer_hub.auth.models import AccessLevel, User
@@ -14,6 +14,13 @@ from volunteer_hub.organisations.models import Membership, MembershipLevel, Orga
 from volunteer_hub.reference.models import Category, Locality, Skill
 from volunteer_hub.roles.models import Role, RolePeriod
 from volunteer_hub.roles.search import refresh_search_entry
+from volunteer_hub.training.models import (
+    Course,
+    RecordSource,
+    RecordStatus,
+    TrainingRecord,
+    TrainingSession,
+)
 from volunteer_hub.volunteers.models import Check, CheckKind, CheckLevel, VolunteerProfile
 
 PASSWORD = "correct horse battery staple"
@@ -165,3 +172,64 @@ def make_role(
     refresh_search_entry(role)
     db.session.commit()
     return role
+
+
+def make_course(
+    organisation: Organisation | None = None, *, title: str | None = None, **fields: Any
+) -> Course:
+    """A course (the hub's unless `organisation` is given), valid for three years."""
+    defaults = {
+        "description": "What every volunteer needs to know.",
+        "duration_minutes": 180,
+        "validity_months": 36,
+    }
+    course = Course(
+        organisation=organisation,
+        title=title or f"Safeguarding essentials {next(_numbers)}",
+        **(defaults | fields),
+    )
+    db.session.add(course)
+    db.session.commit()
+    return course
+
+
+def make_session(
+    course: Course | None = None,
+    *,
+    starts_at: datetime | None = None,
+    runners: tuple[User, ...] = (),
+    **fields: Any,
+) -> TrainingSession:
+    """A three-hour session a week from now (unless told), in a venue, with 10 places."""
+    course = course or make_course()
+    starts_at = starts_at or utcnow().replace(microsecond=0) + timedelta(days=7)
+    defaults = {"venue": "Stockport Central Library, Wellington Road South", "places": 10}
+    session = TrainingSession(
+        course=course,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+        runners=list(runners),
+        **(defaults | fields),
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def make_record(
+    volunteer: User, course: Course, *, completed_on: date, **fields: Any
+) -> TrainingRecord:
+    """A verified record of `course` done on `completed_on`, expiring with its validity."""
+    from volunteer_hub.training.records import expiry_date
+
+    defaults = {
+        "expires_on": expiry_date(course, completed_on),
+        "source": RecordSource.RECORDED,
+        "status": RecordStatus.VERIFIED,
+    }
+    record = TrainingRecord(
+        volunteer=volunteer, course=course, completed_on=completed_on, **(defaults | fields)
+    )
+    db.session.add(record)
+    db.session.commit()
+    return record

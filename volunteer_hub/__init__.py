@@ -25,6 +25,9 @@ from .security import register_security
 from .shifts.views import bp as shifts_bp
 from .staff.views import bp as staff_bp
 from .templating import register_templating
+from .training.evidence_views import bp as evidence_bp
+from .training.staff_views import bp as training_staff_bp
+from .training.views import bp as training_bp
 from .urls import DatabaseIdConverter
 from .volunteers.views import bp as volunteers_bp
 
@@ -36,6 +39,9 @@ BLUEPRINTS = (
     roles_bp,
     placements_bp,
     shifts_bp,
+    training_bp,
+    evidence_bp,
+    training_staff_bp,
     discover_bp,
     api_bp,
     staff_bp,

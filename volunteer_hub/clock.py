@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 
 from .database import utcnow
@@ -30,3 +31,10 @@ def local_date(moment: datetime) -> date:
 
 def to_local(moment: datetime) -> datetime:
     return moment.astimezone(hub_zone())
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it has no such day
+    (31 January + 1 month is 28 or 29 February)."""
+    moved: date = day + relativedelta(months=months)
+    return moved

@@ -2,6 +2,7 @@
 
 from .audit.models import AuditEvent
 from .auth.models import User
+from .files import StoredFile
 from .jobs import JobRun
 from .mail import OutboxEmail
 from .organisations.models import Invitation, Membership, Organisation
@@ -10,6 +11,7 @@ from .reference.models import Category, Concept, DeclineMessage, Locality, Setti
 from .reminders import ReminderClaim
 from .roles.models import Role, RolePeriod
 from .shifts.models import CalendarFeed, Shift, ShiftBooking
+from .training.models import Course, TrainingBooking, TrainingRecord, TrainingSession
 from .volunteers.models import Availability, Check, VolunteerProfile
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "Category",
     "Check",
     "Concept",
+    "Course",
     "DeclineMessage",
     "Invitation",
     "JobRun",
@@ -35,6 +38,10 @@ __all__ = [
     "Shift",
     "ShiftBooking",
     "Skill",
+    "StoredFile",
+    "TrainingBooking",
+    "TrainingRecord",
+    "TrainingSession",
     "User",
     "VolunteerProfile",
 ]

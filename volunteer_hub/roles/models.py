@@ -13,6 +13,7 @@ from ..database import Base, TimestampMixin, UTCDateTime
 from ..extensions import Model
 from ..organisations.models import Organisation
 from ..reference.models import Category, Concept, Locality, Skill
+from ..training.models import Course
 
 
 class RoleStatus(enum.StrEnum):
@@ -79,6 +80,7 @@ def _link_table(name: str, column: str, target: str) -> Table:
 
 role_skills = _link_table("role_skills", "skill_id", "skills.id")
 role_concepts = _link_table("role_concepts", "concept_id", "concepts.id")
+role_courses = _link_table("role_courses", "course_id", "courses.id")
 
 
 class Role(TimestampMixin, Model):
@@ -126,6 +128,9 @@ class Role(TimestampMixin, Model):
     locality: Mapped[Locality | None] = relationship()
     skills: Mapped[list[Skill]] = relationship(secondary=role_skills, order_by=Skill.name)
     concepts: Mapped[list[Concept]] = relationship(secondary=role_concepts, order_by=Concept.label)
+    required_courses: Mapped[list[Course]] = relationship(
+        secondary=role_courses, order_by=Course.title
+    )
     periods: Mapped[list[RolePeriod]] = relationship(
         cascade="all, delete-orphan", order_by="RolePeriod.period"
     )

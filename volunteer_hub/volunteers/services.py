@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.services import record_event
 from ..auth.models import User
+from ..clock import add_months
 from ..database import utcnow
 from ..extensions import db
 from ..periods import PERIOD_SLUGS
@@ -118,10 +118,7 @@ def recheck_due(check: Check) -> date | None:
     volunteer is on the Update Service (a status check can be run at any time instead)."""
     if check.update_service:
         return None
-    months = setting_int("dbs_recheck_months")
-    year, month_index = divmod(check.issued_on.year * 12 + check.issued_on.month - 1 + months, 12)
-    day = min(check.issued_on.day, calendar.monthrange(year, month_index + 1)[1])
-    return date(year, month_index + 1, day)
+    return add_months(check.issued_on, setting_int("dbs_recheck_months"))
 
 
 def checks_for(volunteer: User) -> list[Check]:

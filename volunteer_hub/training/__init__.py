@@ -1,0 +1,1 @@
+"""Training: courses, their sessions and bookings, and the records that expire."""
