@@ -1,7 +1,9 @@
-"""Small helpers the tests share: reading the outbox, counting rows, finding links, racing."""
+"""Small helpers the tests share: reading the outbox, counting rows, finding links, racing,
+and real little files to upload."""
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from collections.abc import Callable
@@ -9,6 +11,8 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask
+from PIL import Image
+from pypdf import PdfWriter
 
 from volunteer_hub.extensions import db
 from volunteer_hub.mail import OutboxEmail
@@ -77,3 +81,20 @@ def run_together(
         raise errors[0]
     assert len(results) == workers, "a worker did not finish within a minute"
     return results
+
+
+def tiny_pdf(title: str = "Certificate") -> bytes:
+    """A real one-page PDF."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def tiny_image(kind: str = "PNG") -> bytes:
+    """A real small picture, as `kind` (PNG or JPEG)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (29, 79, 145)).save(buffer, kind)
+    return buffer.getvalue()

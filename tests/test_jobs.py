@@ -91,6 +91,9 @@ def test_the_scheduler_holds_every_job_and_is_not_running(app):
         "chase-applications",
         "expire-offers",
         "shift-reminders",
+        "training-reminders",
+        "training-expiry-reminders",
+        "expire-training-offers",
         "apply-retention",
     }
     assert not scheduler.running

@@ -23,14 +23,16 @@ from tests.factories import (
     make_admin,
     make_category,
     make_check,
+    make_course,
     make_locality,
     make_organisation,
     make_role,
+    make_session,
     make_skill,
     make_staff,
     make_user,
 )
-from tests.helpers import row_counts
+from tests.helpers import row_counts, tiny_pdf
 from volunteer_hub.audit.services import record_event
 from volunteer_hub.auth.models import User
 from volunteer_hub.database import utcnow
@@ -40,6 +42,8 @@ from volunteer_hub.organisations.models import Organisation
 from volunteer_hub.placements.models import Placement
 from volunteer_hub.roles.models import Role
 from volunteer_hub.shifts.models import Shift, ShiftBooking
+from volunteer_hub.training.evidence import submit_training
+from volunteer_hub.training.models import TrainingBooking
 from volunteer_hub.volunteers.models import Check
 
 ANONYMOUS, VOLUNTEER, STAFF, ADMIN = "anonymous", "volunteer", "staff", "admin"
@@ -86,6 +90,11 @@ def organisation_only(status: int = 200, outsider: int = 403) -> Statuses:
 def own_only(status: int = 200) -> Statuses:
     """The signed-in volunteer's own record (`world.placement`): everyone else gets 404."""
     return {**signed_in(404), VOLUNTEER: status}
+
+
+def course_providers(status: int = 200) -> Statuses:
+    """Staff, and members of an approved organisation (both coordinators): they add courses."""
+    return {**signed_in(status), VOLUNTEER: 403}
 
 
 def admin_only(status: int = 200) -> Statuses:
@@ -447,6 +456,108 @@ MATRIX: dict[str, list[Case]] = {
     "shifts.feed": [Case(get=everyone(404), args=lambda w: {"token": "not-a-real-token"})],
     "shifts.my_calendar": [Case(get=signed_in())],
     "shifts.reset_calendar": [Case(post=signed_in(302))],
+    # Training. The calendar, sessions and courses are public; booking is for any account
+    # (Ann is already booked: 422), cancelling and taking up an offer are the booker's own
+    # (Ann's booking is not an offer: 422). Courses are managed by staff (the hub's) and
+    # their organisation's members; registers by those and the people running the session.
+    "training.calendar": [Case(get=everyone(200))],
+    "training.session": [
+        Case(get=everyone(200), args=lambda w: {"session_id": w.items["session"].id}),
+        Case(get=everyone(404), args=lambda w: {"session_id": 999_999}),
+    ],
+    "training.session_ics": [
+        Case(get=everyone(200), args=lambda w: {"session_id": w.items["session"].id}),
+        Case(get=everyone(404), args=lambda w: {"session_id": 999_999}),
+    ],
+    "training.book": [
+        Case(
+            post={**signed_in(302), VOLUNTEER: 422},
+            args=lambda w: {"session_id": w.items["session"].id},
+        ),
+        Case(post=signed_in(404), args=lambda w: {"session_id": 999_999}),
+    ],
+    "training.cancel": [
+        Case(post=own_only(302), args=lambda w: {"booking_id": w.items["training_booking"].id}),
+        Case(post=signed_in(404), args=lambda w: {"booking_id": 999_999}),
+    ],
+    "training.accept": [
+        Case(post=own_only(422), args=lambda w: {"booking_id": w.items["training_booking"].id}),
+    ],
+    "training.mine": [Case(get=signed_in())],
+    "courses.courses": [Case(get=course_providers())],
+    "courses.new_course": [Case(get=course_providers(), post=course_providers(422))],
+    "courses.course": [
+        Case(get=everyone(200), args=lambda w: {"course_id": w.items["course"].id}),
+        Case(get=everyone(404), args=lambda w: {"course_id": 999_999}),
+    ],
+    "courses.edit_course": [
+        Case(
+            get=organisation_only(outsider=404),
+            post=organisation_only(422, outsider=404),
+            args=lambda w: {"course_id": w.items["course"].id},
+        ),
+        Case(
+            get={**staff_only(), **dict.fromkeys(MEMBERS, 404)},
+            post={**staff_only(422), **dict.fromkeys(MEMBERS, 404)},
+            args=lambda w: {"course_id": w.items["hub_course"].id},
+        ),
+    ],
+    "courses.new_session": [
+        Case(
+            get=organisation_only(outsider=404),
+            post=organisation_only(422, outsider=404),
+            args=lambda w: {"course_id": w.items["course"].id},
+        ),
+    ],
+    "courses.cancel_session": [
+        Case(
+            get=organisation_only(outsider=404),
+            post=organisation_only(422, outsider=404),
+            args=lambda w: {"session_id": w.items["session"].id},
+        ),
+        Case(get=signed_in(404), post=signed_in(404), args=lambda w: {"session_id": 999_999}),
+    ],
+    "courses.register": [
+        Case(
+            get=organisation_only(outsider=404),
+            args=lambda w: {"session_id": w.items["session"].id},
+        ),
+        Case(get=signed_in(404), args=lambda w: {"session_id": 999_999}),
+    ],
+    "courses.attendance": [
+        Case(
+            post=organisation_only(422, outsider=404),
+            args=lambda w: {"session_id": w.items["session"].id},
+        ),
+    ],
+    # Training done elsewhere: anyone may send theirs with evidence (a stray post: 422);
+    # the file is its owner's and staff's alone; staff check submissions and record training
+    # for a volunteer.
+    "evidence.submit": [Case(get=signed_in(), post=signed_in(422))],
+    "evidence.download": [
+        Case(
+            get={**signed_in(404), VOLUNTEER: 200, STAFF: 200, ADMIN: 200},
+            args=lambda w: {"record_id": w.items["submitted_record"].id},
+        ),
+        Case(get=signed_in(404), args=lambda w: {"record_id": 999_999}),
+    ],
+    "evidence.queue": [Case(get=staff_only())],
+    "evidence.review": [
+        Case(
+            get=staff_only(),
+            post=staff_only(422),
+            args=lambda w: {"record_id": w.items["submitted_record"].id},
+        ),
+        Case(get=staff_only(404), post=staff_only(404), args=lambda w: {"record_id": 999_999}),
+    ],
+    "evidence.record_elsewhere": [
+        Case(get=staff_only(), post=staff_only(422), args=lambda w: {"user_id": w.other.id}),
+        Case(get=staff_only(404), post=staff_only(404), args=lambda w: {"user_id": 999_999}),
+    ],
+    "training_staff.expiring": [Case(get=staff_only())],
+    "training_staff.expiring_csv": [Case(get=staff_only())],
+    "training_staff.gaps": [Case(get=staff_only())],
+    "training_staff.gaps_csv": [Case(get=staff_only())],
     "api.roles": [Case(get=everyone(200))],
     "api.role": [
         Case(get=everyone(200), args=lambda w: {"role_id": w.published_role.id}),
@@ -534,6 +645,14 @@ def make_world() -> World:
     booking = ShiftBooking(shift=shift, placement=placement, volunteer=volunteer)
     db.session.add(booking)
     db.session.commit()
+    course = make_course(organisation, title="Library system basics")
+    session = make_session(course)
+    training_booking = TrainingBooking(session=session, volunteer=volunteer)
+    db.session.add(training_booking)
+    submitted_record = submit_training(
+        volunteer, course, utcnow().date(), "first-aid.pdf", tiny_pdf(), "Done at work"
+    )
+    db.session.commit()
     return World(
         users={
             ANONYMOUS: None,
@@ -561,6 +680,11 @@ def make_world() -> World:
             "shift": shift,
             "placement": placement,
             "booking": booking,
+            "course": course,
+            "hub_course": make_course(title="Safeguarding adults"),
+            "session": session,
+            "training_booking": training_booking,
+            "submitted_record": submitted_record,
             "other_placement": _placement(published_role, other),
         },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, date, datetime
 
@@ -13,27 +14,91 @@ from tests.factories import (
     PASSWORD,
     make_admin,
     make_category,
+    make_course,
     make_locality,
     make_organisation,
+    make_record,
     make_role,
+    make_session,
     make_skill,
     make_staff,
     make_user,
 )
-from tests.helpers import outbox
+from tests.helpers import outbox, tiny_image, tiny_pdf
 from volunteer_hub.auth.models import User
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db as _db
+from volunteer_hub.files import StoredFile
 from volunteer_hub.placements import services
 from volunteer_hub.placements.models import Placement, PlacementEvent
 from volunteer_hub.placements.questions import set_questions
+from volunteer_hub.privacy import erase_account, export_account
 from volunteer_hub.shifts import services as shift_services
 from volunteer_hub.shifts.models import CalendarFeed, Shift, ShiftBooking
+from volunteer_hub.training.models import TrainingBooking, TrainingRecord, session_runners
 from volunteer_hub.volunteers.models import Availability, Check, VolunteerProfile
 
 NOT_PERSONAL = {"password_hash", "session_version", "user_id", "volunteer_id", "locality_id"}
 NOT_PERSONAL |= {"checked_by_id", "deleted_at", "role_id", "placement_id", "actor_id", "position"}
-NOT_PERSONAL |= {"shift_id"}
+NOT_PERSONAL |= {"shift_id", "session_id", "course_id", "booking_id", "evidence_id", "owner_id"}
+NOT_PERSONAL |= {"recorded_by_id", "decided_by_id"}
+
+
+def evidence(owner: User, filename: str, data: bytes, content_type: str) -> StoredFile:
+    stored = StoredFile(
+        owner_id=owner.id, filename=filename, content_type=content_type, size=len(data), data=data
+    )
+    _db.session.add(stored)
+    return stored
+
+
+def booking(session, volunteer: User, status: str, **fields) -> TrainingBooking:
+    made = TrainingBooking(session=session, volunteer=volunteer, status=status, **fields)
+    _db.session.add(made)
+    _db.session.flush()
+    return made
+
+
+def give_training(user: User, staff: User) -> None:
+    """A course attended (from the register), a place offered on a coming session, a
+    certificate sent in and not accepted, one waiting, and a session the person helps run."""
+    first_aid = make_course(title="Emergency first aid at work")
+    hygiene = make_course(title="Food hygiene level 2", validity_months=None)
+    past = make_session(first_aid, starts_at=datetime(2026, 10, 6, 9, tzinfo=UTC), runners=(staff,))
+    coming = make_session(first_aid, starts_at=datetime(2099, 2, 3, 10, tzinfo=UTC))
+    make_session(hygiene, starts_at=datetime(2099, 3, 3, 10, tzinfo=UTC), runners=(user, staff))
+    came = booking(past, user, "attended", created_at=datetime(2026, 9, 1, 8, tzinfo=UTC))
+    booking(
+        coming,
+        user,
+        "offered",
+        waitlisted_at=datetime(2026, 9, 2, 8, tzinfo=UTC),
+        offer_expires_at=datetime(2099, 1, 5, 8, tzinfo=UTC),
+    )
+    make_record(
+        user, first_aid, completed_on=date(2026, 10, 6), source="attended", booking_id=came.id
+    )
+    make_record(
+        user,
+        hygiene,
+        completed_on=date(2026, 8, 14),
+        source="submitted",
+        status="rejected",
+        note="Zoë's hygiene course at the hat works",
+        reject_reason="Zoë, this one is level 1",
+        decided_by=staff,
+        decided_at=datetime(2026, 8, 20, 14, tzinfo=UTC),
+        evidence=evidence(user, "zoe-quennell-level-1.pdf", tiny_pdf("Zoë"), "application/pdf"),
+    )
+    make_record(
+        user,
+        hygiene,
+        completed_on=date(2026, 9, 30),
+        source="submitted",
+        status="pending",
+        note="Zoë passed level 2",
+        evidence=evidence(user, "zoe-quennell-level-2.png", tiny_image("PNG"), "image/png"),
+    )
 
 
 def full_volunteer(client, login_as):
@@ -106,6 +171,7 @@ def full_volunteer(client, login_as):
         _db.session.flush()
         shift_services.book(shift, user, utcnow())
         shift_services.calendar_feed(user)
+    give_training(user, staff)
     _db.session.commit()
     login_as(user)
     client.post(
@@ -126,6 +192,9 @@ def test_the_export_holds_every_non_empty_personal_column(client, login_as, db):
     rows += [
         *db.session.scalars(sa.select(Placement)),
         *db.session.scalars(sa.select(PlacementEvent)),
+        *db.session.scalars(sa.select(TrainingBooking)),
+        *db.session.scalars(sa.select(TrainingRecord)),
+        *db.session.scalars(sa.select(StoredFile)),
     ]
     for row in rows:
         for column in sa.inspect(type(row)).columns:
@@ -133,6 +202,8 @@ def test_the_export_holds_every_non_empty_personal_column(client, login_as, db):
             if column.key in NOT_PERSONAL or value is None or value == "":
                 continue
             text = value.isoformat() if hasattr(value, "isoformat") else value
+            if isinstance(value, bytes):
+                text = base64.b64encode(value).decode("ascii")
             assert json.dumps(text, ensure_ascii=False) in exported, (
                 type(row).__name__,
                 column.key,
@@ -153,6 +224,14 @@ def test_the_export_holds_every_non_empty_personal_column(client, login_as, db):
     ]
     assert data["placements"][1]["timeline"][1]["by"] == "Gareth Jones"
     assert data["shift_bookings"][0]["starts_at"] == "2099-01-02T10:00:00+00:00"
+    assert [(b["course"], b["status"]) for b in data["training_bookings"]] == [
+        ("Emergency first aid at work", "attended"),
+        ("Emergency first aid at work", "offered"),
+    ]
+    assert [r["status"] for r in data["training_records"]] == ["verified", "rejected", "pending"]
+    assert data["training_records"][1]["decided_by"] == "Gareth Jones"
+    assert data["training_records"][1]["evidence_filename"] == "zoe-quennell-level-1.pdf"
+    assert [s["course"] for s in data["training_sessions_run"]] == ["Food hygiene level 2"]
 
 
 def test_the_export_needs_a_signed_in_person(client):
@@ -195,6 +274,8 @@ def test_deleting_an_account_leaves_nothing_that_identifies_the_person(client, l
         "Zoë",
         "mend hats",
         "bowlers",
+        "zoe-quennell",
+        "hat works",
     ]
     assert any("Quennell" in value for value in all_text_values())
     response = client.post("/account/delete", data={"confirm": "y", "password": PASSWORD})
@@ -216,6 +297,20 @@ def test_deleting_an_account_leaves_nothing_that_identifies_the_person(client, l
     (booking,) = db.session.scalars(sa.select(ShiftBooking)).all()
     assert (booking.volunteer_id, booking.status) == (None, "cancelled")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CalendarFeed)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 0
+    records = db.session.scalars(sa.select(TrainingRecord).order_by(TrainingRecord.id)).all()
+    assert [(r.volunteer_id, r.status, r.evidence_id, r.note) for r in records] == [
+        (None, "verified", None, ""),
+        (None, "rejected", None, ""),
+        (None, "rejected", None, ""),  # a submission nobody is left to check leaves the queue
+    ]
+    bookings = db.session.scalars(sa.select(TrainingBooking).order_by(TrainingBooking.id)).all()
+    assert [(b.volunteer_id, b.status) for b in bookings] == [
+        (None, "attended"),
+        (None, "cancelled"),
+    ]
+    runs = sa.select(session_runners).where(session_runners.c.user_id == user.id)
+    assert db.session.execute(runs).all() == []
     failed = client.post("/login", data={"email": "zoe.quennell@example.org", "password": PASSWORD})
     assert failed.status_code == 401
 
@@ -252,3 +347,51 @@ def test_erasure_scrubs_queued_and_sent_mail(client, login_as, db, status):
     assert message.to_address == "erased@invalid"
     assert "mail.me" not in message.body_text
     assert message.status == ("failed" if status == "pending" else "sent")
+
+
+def test_the_export_gives_back_each_evidence_file(db):
+    user = make_user()
+    pdf, png = tiny_pdf(), tiny_image("PNG")
+    evidence(user, "first-aid.pdf", pdf, "application/pdf")
+    evidence(user, "hygiene.png", png, "image/png")
+    evidence(make_user(), "someone-else.pdf", tiny_pdf(), "application/pdf")
+    db.session.commit()
+    files = export_account(user)["evidence_files"]
+    assert [(f["filename"], f["content_type"], f["size"]) for f in files] == [
+        ("first-aid.pdf", "application/pdf", len(pdf)),
+        ("hygiene.png", "image/png", len(png)),
+    ]
+    assert [base64.b64decode(f["content_base64"]) for f in files] == [pdf, png]
+
+
+def test_erasure_removes_only_the_persons_certificates_and_keeps_the_figures(db):
+    """Their records stay without them; a file staff uploaded for them goes too; their
+    place is offered to the next person waiting."""
+    user, other, next_in_line, staff = make_user(), make_user(), make_user(), make_staff()
+    course = make_course()
+    session = make_session(course, places=2, runners=(user, staff))
+    booking(session, user, "booked")
+    booking(session, other, "booked")
+    booking(session, next_in_line, "waitlisted", waitlisted_at=utcnow())
+    waiting = booking(make_session(course), user, "waitlisted")
+    uploaded_for_them = evidence(staff, "scan.pdf", tiny_pdf(), "application/pdf")
+    theirs = make_record(user, course, completed_on=date(2026, 5, 1), evidence=uploaded_for_them)
+    kept = evidence(other, "other.pdf", tiny_pdf(), "application/pdf")
+    make_record(other, course, completed_on=date(2026, 5, 1), note="Seen", evidence=kept)
+    erase_account(user, actor=user)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(StoredFile.filename)).all() == ["other.pdf"]
+    assert (theirs.volunteer_id, theirs.evidence_id, theirs.status) == (None, None, "verified")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TrainingRecord)) == 2
+    assert (waiting.volunteer_id, waiting.status) == (None, "cancelled")
+    statuses = db.session.execute(
+        sa.select(TrainingBooking.volunteer_id, TrainingBooking.status).order_by(TrainingBooking.id)
+    ).all()
+    assert statuses == [
+        (None, "cancelled"),
+        (other.id, "booked"),
+        (next_in_line.id, "offered"),
+        (None, "cancelled"),
+    ]
+    assert [runner.id for runner in session.runners] == [staff.id]

@@ -26,6 +26,7 @@ from .shifts.views import bp as shifts_bp
 from .staff.views import bp as staff_bp
 from .templating import register_templating
 from .training.evidence_views import bp as evidence_bp
+from .training.manage_views import bp as courses_bp
 from .training.staff_views import bp as training_staff_bp
 from .training.views import bp as training_bp
 from .urls import DatabaseIdConverter
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     placements_bp,
     shifts_bp,
     training_bp,
+    courses_bp,
     evidence_bp,
     training_staff_bp,
     discover_bp,

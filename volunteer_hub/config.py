@@ -50,6 +50,9 @@ DEFAULTS: dict[str, Any] = {
     "BOOTSTRAP_SERVE_LOCAL": True,
     "WTF_CSRF_TIME_LIMIT": None,
     "PAGE_SIZE": 25,
+    # Uploads are refused over 5 MB with a message beside the field; a request this much
+    # bigger never reaches the form and gets the 413 page.
+    "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     "API_RATE_LIMIT": "300 per hour; 30 per minute",
     "OPEN_DATA_LICENCE": "OGL-UK-3.0",  # SPDX id of the licence the role feeds are under
 }

@@ -4,6 +4,7 @@ sees them, and checked by what they contain, never by their name."""
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,9 +78,16 @@ def _checked_image(data: bytes) -> Kind:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            found = image.format
+        with warnings.catch_warnings():
+            # A picture claiming to be enormous is refused, not decoded.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+                found = image.format
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise UploadRefused(
+            "The picture is too large to open. Save it smaller, or send a PDF."
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         found = None
     if found == "JPEG":

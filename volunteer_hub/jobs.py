@@ -26,6 +26,8 @@ from .placements.jobs import chase_applications, expire_offers_job
 from .retention import apply_retention
 from .roles.jobs import close_finished_roles, remind_stale_roles
 from .shifts.jobs import remind_shifts
+from .training.expiry_jobs import remind_expiring
+from .training.session_jobs import expire_training_offers, remind_sessions
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,24 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         remind_shifts,
         {"minute": "*/15"},
         "Remind volunteers of each booked shift a day before it starts.",
+    ),
+    ScheduledJob(
+        "training-reminders",
+        remind_sessions,
+        {"minute": "*/15"},
+        "Remind people of each training session they are booked on, 48 hours before.",
+    ),
+    ScheduledJob(
+        "training-expiry-reminders",
+        remind_expiring,
+        {"hour": 7, "minute": 10},
+        "Remind people before training runs out and criminal record checks fall due for renewal.",
+    ),
+    ScheduledJob(
+        "expire-training-offers",
+        expire_training_offers,
+        {"minute": "*/5"},
+        "Pass offers of training places that ran out to the next person waiting.",
     ),
     ScheduledJob(
         "apply-retention",

@@ -7,7 +7,6 @@ Each feature that stores personal data adds a section to `export_account` and a 
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -17,6 +16,7 @@ from .audit.models import AuditEvent
 from .audit.services import record_event
 from .auth.models import AccessLevel, User
 from .database import utcnow
+from .exporting import columns, owned, plain
 from .extensions import db
 from .mail import OutboxEmail, OutboxStatus
 from .organisations.models import Invitation, Membership
@@ -24,60 +24,48 @@ from .placements.models import Placement, PlacementEvent
 from .placements.services import close_for_erasure
 from .roles.models import Role
 from .shifts.models import BookingStatus, CalendarFeed, Shift, ShiftBooking
+from .training.privacy import erase_training, training_sections
 from .volunteers.models import Check
 
 ERASED_NAME = "Erased account"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def _columns(row: Any, names: list[str]) -> dict[str, Any]:
-    return {name: _plain(getattr(row, name)) for name in names}
 
 
 def export_account(user: User) -> dict[str, Any]:
     """Everything the hub holds about `user`, as JSON-ready data."""
     return {
         "exported_at": utcnow().isoformat(),
-        "account": _columns(
+        "account": columns(
             user,
             ["id", "name", "email", "access_level", "email_verified_at", "privacy_accepted_at"]
             + ["active", "last_login_at", "created_at", "updated_at"],
         ),
         "volunteer_profile": _profile_section(user),
-        "checks": [_check_section(check) for check in _own(Check, Check.volunteer_id, user)],
+        "checks": [_check_section(check) for check in owned(Check, Check.volunteer_id, user)],
         "organisations": _organisations_section(user),
         "placements": [_placement_section(placement) for placement in _placements_of(user)],
         "shift_bookings": [_booking_section(booking) for booking in _bookings_of(user)],
         "calendar_feed": _calendar_section(user),
+        **training_sections(user),
         "activity": [
-            _columns(event, ["created_at", "action", "subject_type", "subject_id", "ip_address"])
+            columns(event, ["created_at", "action", "subject_type", "subject_id", "ip_address"])
             | {"detail": event.detail}
             for event in db.session.scalars(
                 select(AuditEvent).where(_events_about(user)).order_by(AuditEvent.id)
             )
         ],
         "emails": [
-            _columns(mail, ["created_at", "to_address", "subject", "body_text", "status"])
-            | {"sent_at": _plain(mail.sent_at)}
-            for mail in _own(OutboxEmail, OutboxEmail.recipient_id, user)
+            columns(mail, ["created_at", "to_address", "subject", "body_text", "status"])
+            | {"sent_at": plain(mail.sent_at)}
+            for mail in owned(OutboxEmail, OutboxEmail.recipient_id, user)
         ],
     }
-
-
-def _own(model: Any, column: Any, user: User) -> list[Any]:
-    return list(db.session.scalars(select(model).where(column == user.id).order_by(model.id)))
 
 
 def _profile_section(user: User) -> dict[str, Any] | None:
     profile = user.profile
     if profile is None:
         return None
-    section = _columns(
+    section = columns(
         profile,
         ["phone", "postcode", "date_of_birth", "employer", "emergency_contact_name"]
         + ["emergency_contact_phone", "emergency_contact_relationship", "contact_by_email"]
@@ -91,7 +79,7 @@ def _profile_section(user: User) -> dict[str, Any] | None:
 
 
 def _check_section(check: Check) -> dict[str, Any]:
-    return _columns(
+    return columns(
         check,
         ["kind", "level", "certificate_number", "issued_on", "update_service"]
         + ["last_status_check_on", "created_at", "updated_at"],
@@ -115,12 +103,12 @@ def _organisations_section(user: User) -> dict[str, Any]:
     return {
         "memberships": [
             {"organisation": m.organisation.name, "slug": m.organisation.slug}
-            | _columns(m, ["level", "created_at"])
+            | columns(m, ["level", "created_at"])
             for m in memberships
         ],
         "invitations": [
             {"organisation": i.organisation.name}
-            | _columns(i, ["email", "level", "created_at", "expires_at", "accepted_at"])
+            | columns(i, ["email", "level", "created_at", "expires_at", "accepted_at"])
             for i in invitations
         ],
     }
@@ -144,7 +132,7 @@ def _placements_of(user: User) -> list[Placement]:
 def _placement_section(placement: Placement) -> dict[str, Any]:
     """An application with its whole timeline, the deciders' reasons included: they are
     written about the person."""
-    return _columns(
+    return columns(
         placement,
         ["id", "status", "headcount", "group_name", "note", "status_changed_at", "created_at"]
         + ["updated_at", "due_on", "days_left", "decided_at", "waitlisted_at", "offer_expires_at"],
@@ -154,7 +142,7 @@ def _placement_section(placement: Placement) -> dict[str, Any]:
             {"question": answer.question, "answer": answer.answer} for answer in placement.answers
         ],
         "timeline": [
-            _columns(event, ["created_at", "status", "previous", "message", "reason"])
+            columns(event, ["created_at", "status", "previous", "message", "reason"])
             | {"by": event.actor.name if event.actor else None}
             for event in placement.events
         ],
@@ -178,15 +166,15 @@ def _bookings_of(user: User) -> list[ShiftBooking]:
 
 def _calendar_section(user: User) -> dict[str, Any] | None:
     feed = db.session.get(CalendarFeed, user.id)
-    return None if feed is None else _columns(feed, ["token", "created_at"])
+    return None if feed is None else columns(feed, ["token", "created_at"])
 
 
 def _booking_section(booking: ShiftBooking) -> dict[str, Any]:
-    return _columns(booking, ["id", "status", "created_at", "changed_at"]) | {
+    return columns(booking, ["id", "status", "created_at", "changed_at"]) | {
         "role": booking.shift.role.title,
         "organisation": booking.shift.role.organisation.name,
-        "starts_at": _plain(booking.shift.starts_at),
-        "ends_at": _plain(booking.shift.ends_at),
+        "starts_at": plain(booking.shift.starts_at),
+        "ends_at": plain(booking.shift.ends_at),
     }
 
 
@@ -248,11 +236,12 @@ def erase_account(user: User, actor: User | None, reason: str = "requested") -> 
         )
     if user.profile is not None:
         db.session.delete(user.profile)
-    for check in _own(Check, Check.volunteer_id, user):
+    for check in owned(Check, Check.volunteer_id, user):
         db.session.delete(check)
     _erase_memberships(user, actor)
     _erase_bookings(user)
     _erase_placements(user)
+    erase_training(user)
     _erase_mail(user)
     db.session.execute(
         update(AuditEvent)
@@ -268,7 +257,7 @@ def erase_account(user: User, actor: User | None, reason: str = "requested") -> 
 def _erase_memberships(user: User, actor: User | None) -> None:
     """Take the person out of every organisation (the organisations stay, even one left with
     no manager: staff can invite a new one); forget invitations sent to their address."""
-    for membership in _own(Membership, Membership.user_id, user):
+    for membership in owned(Membership, Membership.user_id, user):
         record_event(
             "organisation.member_removed",
             actor=actor,

@@ -18,6 +18,7 @@ from .reference.models import Category, Locality, Skill
 from .reference.services import seed_reference_data, seed_reference_items
 from .seed_placements import seed_placements
 from .seed_roles import seed_organisations_and_roles
+from .seed_training import seed_training
 from .volunteers.models import Availability, Check, CheckKind, CheckLevel, VolunteerProfile
 
 DEMO_PASSWORD = "demo-volunteer-hub"  # noqa: S105 - published demo logins
@@ -112,6 +113,7 @@ def seed_demo_data(
     say(f"Volunteers: {created} added in all")
     coordinator = seed_organisations_and_roles(rng, password_hash, say)
     seed_placements(rng, say)
+    seed_training(volunteer, staff, say)
     db.session.commit()
     return [
         ("admin", admin.email),

@@ -36,6 +36,15 @@ def long_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def duration(minutes: int | None) -> str:
+    """Minutes in words: 90 is "1 hour 30 minutes"."""
+    hours, rest = divmod(minutes or 0, 60)
+    parts = [f"{hours} {'hour' if hours == 1 else 'hours'}"] if hours else []
+    if rest or not hours:
+        parts.append(f"{rest} {'minute' if rest == 1 else 'minutes'}")
+    return " ".join(parts)
+
+
 def page_url(number: int) -> str:
     """This page's URL with the same query, at page `number`."""
     query = {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")}
@@ -55,6 +64,7 @@ def register_templating(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_time)
     app.add_template_filter(long_date)
+    app.add_template_filter(duration)
     app.add_template_filter(display_phone, "phone")
     app.context_processor(hub_globals)
     app.add_template_global(page_url)

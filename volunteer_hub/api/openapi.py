@@ -11,7 +11,8 @@ from typing import Any
 from flask import current_app
 
 from ..discover.feeds import open_data_licence
-from ..discover.filters import COMMITMENTS, MAX_KEYWORDS_LENGTH, MAX_PAGE, SORTS
+from ..discover.filters import COMMITMENTS, MAX_KEYWORDS_LENGTH, SORTS
+from ..extensions import MAX_PAGE
 from ..organisations.models import OrganisationKind
 from ..periods import PERIODS
 from ..urls import external_url

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from ..discover.filters import (
-    MAX_PAGE,
     MAX_SLUG_LENGTH,
     SLUG,
     InvalidFilters,
     RoleFilters,
     parse_filters,
 )
+from ..extensions import MAX_PAGE
 from ..organisations.models import OrganisationKind
 
 DEFAULT_PER_PAGE = 20

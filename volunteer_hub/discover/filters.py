@@ -22,6 +22,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from ..extensions import MAX_PAGE
 from ..periods import PERIOD_SLUGS
 from ..roles.models import Commitment
 
@@ -29,8 +30,6 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG_LENGTH = 140
 MAX_VALUES = 40  # per repeatable parameter; more is not a search a person makes
 MAX_KEYWORDS_LENGTH = 200
-MAX_PAGE = 100_000
-
 SLUG_PARAMETERS = ("category", "locality", "skill", "organisation")
 FLAG_PARAMETERS = ("remote", "groups", "no_dbs", "under18")
 SORTS = ("relevance", "newest", "closing")

@@ -17,10 +17,11 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..clock import age_on
 from ..extensions import db
+from ..reference.settings import setting_int
 from ..roles.models import Role
 from ..roles.page import dbs_words, period_words
 from ..volunteers.models import Check, CheckKind, CheckLevel
-from ..volunteers.services import recheck_due
+from ..volunteers.services import renewal_date
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ SATISFIES: dict[CheckLevel, frozenset[CheckLevel]] = {
 @dataclass(frozen=True)
 class DbsStanding:
     """All a coordinator may know of a volunteer's checks: whether one meets the role's
-    requirement, and until when (None: on the Update Service, or no check needed)."""
+    requirement, and until when it counts (None: the role needs no check)."""
 
     meets: bool
     valid_until: date | None = None
@@ -80,16 +81,13 @@ def dbs_standing(volunteer: User, role: Role, today: date) -> DbsStanding:
     checks = db.session.scalars(
         select(Check).where(Check.volunteer_id == volunteer.id, Check.kind == CheckKind.DBS)
     )
-    best: DbsStanding | None = None
-    for check in checks:
-        due = recheck_due(check)
-        if check.level not in accepted or (due is not None and due < today):
-            continue
-        if due is None:
-            return DbsStanding(True)
-        if best is None or (best.valid_until is not None and due > best.valid_until):
-            best = DbsStanding(True, due)
-    return best or DbsStanding(False)
+    months = setting_int("dbs_recheck_months")
+    dues = [
+        renewal_date(check, months)
+        for check in checks
+        if check.level in accepted and renewal_date(check, months) >= today
+    ]
+    return DbsStanding(True, max(dues)) if dues else DbsStanding(False)
 
 
 def _age(volunteer: User, role: Role, today: date) -> Requirement | None:

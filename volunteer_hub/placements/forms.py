@@ -168,6 +168,13 @@ class DecisionForm(HubForm):
         ),
         render_kw={"rows": 2},
     )
+    training_override = TextAreaField(
+        "Approve without the required training: why (hub staff only)",
+        validators=[max_length(2_000, "Reason")],
+        description="Only when approving someone who has not yet done the training this role "
+        "requires. Recorded in the audit trail.",
+        render_kw={"rows": 2},
+    )
 
 
 class EndForm(HubForm):

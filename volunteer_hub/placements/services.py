@@ -22,6 +22,7 @@ from ..organisations.services import can_coordinate
 from ..reference.settings import setting_int
 from ..roles.models import Decider, Role, RoleStatus
 from ..shifts.models import BookingStatus, Shift, ShiftBooking
+from ..training.records import missing_courses
 from ..workdays import add_working_days, working_days_between
 from .eligibility import dbs_standing, requirements
 from .models import (
@@ -44,6 +45,11 @@ class PlacementRefused(Exception):
 
 class ReasonNeeded(PlacementRefused):
     """A decision that must say why (declining, asking for information)."""
+
+
+class TrainingNeeded(PlacementRefused):
+    """Approval refused: the volunteer lacks training the role requires. Staff may approve
+    anyway with a written reason."""
 
 
 class RoleFull(PlacementRefused):
@@ -206,8 +212,10 @@ def move(
     *,
     reason: str = "",
     message: str = "",
+    training_override: str = "",
 ) -> None:
     """Move a placement along its status machine; `actor` None is the hub itself (erasure).
+    `training_override` is a staff member's reason to approve without required training.
 
     The role's row is locked first by a no-op update, which takes a row lock on PostgreSQL
     and the write lock on SQLite before anything is counted: decisions on one role's
@@ -232,6 +240,8 @@ def move(
         raise ReasonNeeded("Write a message for the volunteer: they will see it.")
     if new == PlacementStatus.APPROVED:
         _check_approval(placement)
+        overridden = _check_training(placement, actor, training_override)
+        reason = "\n".join(part for part in (reason.strip(), overridden) if part)
     _run_clock(placement, current, new)
     _run_waiting_list(placement, new)
     placement.status = new
@@ -312,6 +322,13 @@ def accept_offer(placement: Placement, volunteer: User) -> None:
         raise PlacementRefused("There is no offer of a place to accept on this application.")
     if not offer_is_open(placement):
         raise PlacementRefused("This offer has run out: the place passes to the next person.")
+    missing = missing_courses(volunteer.id, placement.role, local_today())
+    if missing:
+        names = ", ".join(course.title for course in missing)
+        raise TrainingNeeded(
+            f"This role needs training you have not done yet: {names}. Book it on the "
+            "training calendar, and ask the organisation whether they can hold the place."
+        )
     move(placement, PlacementStatus.APPROVED, volunteer)
 
 
@@ -353,6 +370,38 @@ def _check_approval(placement: Placement) -> None:
         )
 
 
+def _check_training(placement: Placement, actor: User | None, override: str) -> str:
+    """A decider may not approve someone without a counting record of each course the role
+    requires, unless staff give a reason (audited; returned for the application's timeline,
+    which deciders see and the volunteer does not). Taking up an offered place is checked
+    in `accept_offer`, in words for the volunteer."""
+    volunteer = placement.volunteer
+    if volunteer is None or actor is None or actor.id == volunteer.id:
+        return ""
+    missing = missing_courses(volunteer.id, placement.role, local_today())
+    if not missing:
+        return ""
+    names = ", ".join(course.title for course in missing)
+    if not actor.is_staff:
+        raise TrainingNeeded(
+            f"{volunteer.name} has no valid record of training this role requires: {names}. "
+            "They can book it on the training calendar; hub staff can approve anyway."
+        )
+    if not override.strip():
+        raise TrainingNeeded(
+            f"{volunteer.name} has no valid record of training this role requires: {names}. "
+            "To approve anyway, write why in “Approve without the required training”."
+        )
+    record_event(
+        "placement.training_override",
+        actor=actor,
+        subject=placement,
+        courses=[course.title for course in missing],
+        reason=override.strip(),
+    )
+    return f"Approved without the required training ({names}): {override.strip()}"
+
+
 def _run_clock(placement: Placement, current: PlacementStatus, new: PlacementStatus) -> None:
     """Asking for information pauses the response clock until the answer; any other
     decision stops it."""
@@ -371,7 +420,13 @@ def _run_clock(placement: Placement, current: PlacementStatus, new: PlacementSta
 
 
 def decide(
-    placement: Placement, decision: str, actor: User, *, reason: str = "", message: str = ""
+    placement: Placement,
+    decision: str,
+    actor: User,
+    *,
+    reason: str = "",
+    message: str = "",
+    training_override: str = "",
 ) -> None:
     """A decider's button; refused unless `actor` may decide for the role."""
     if decision not in DECISIONS:
@@ -382,7 +437,14 @@ def decide(
         raise PlacementRefused("Someone else must decide on your own application.")
     if decision == "end" and reason not in ENDINGS:
         raise ReasonNeeded("Choose why the placement ended.")
-    move(placement, DECISIONS[decision], actor, reason=reason, message=message)
+    move(
+        placement,
+        DECISIONS[decision],
+        actor,
+        reason=reason,
+        message=message,
+        training_override=training_override,
+    )
 
 
 def withdraw(placement: Placement, volunteer: User, message: str = "") -> None:

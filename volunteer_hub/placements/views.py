@@ -28,6 +28,8 @@ from ..roles.models import Role
 from ..roles.page import viewable_role
 from ..shifts import services as shift_services
 from ..shifts.forms import ButtonForm
+from ..training.queries import open_bookings, record_groups
+from ..training.records import held_courses, missing_courses, required_courses
 from ..web import render_form, safe_next
 from . import bulk, queries, services
 from .eligibility import dbs_standing, requirements
@@ -128,7 +130,12 @@ def dashboard() -> str:
     positions = queries.waitlist_positions(page.items)
     coming = shift_services.bookings_of(signed_in_user(), utcnow())
     return render_template(
-        "placements/dashboard.html", page=page, positions=positions, coming=coming
+        "placements/dashboard.html",
+        page=page,
+        positions=positions,
+        coming=coming,
+        training=open_bookings(signed_in_user(), utcnow()),
+        records=record_groups(signed_in_user(), local_today()),
     )
 
 
@@ -295,11 +302,16 @@ def applicants(slug: str) -> str:
     page = db.paginate(
         queries.applicants_of(role, status or ""), per_page=_per_page(), error_out=False
     )
+    needed = required_courses([role.id])[role.id]
+    people = [placement.volunteer_id for placement in page.items if placement.volunteer_id]
+    held = held_courses(people, local_today()) if needed else {}
     return render_template(
         "placements/applicants.html",
         role=role,
         form=form,
         page=page,
+        needed=needed,
+        held=held,
         taken=services.places_taken(role),
         can_decide=services.can_decide(signed_in_user(), role),
     )
@@ -407,6 +419,7 @@ def _render_review(
         form=form,
         end_form=end_form,
         dbs=dbs_standing(volunteer, role, local_today()) if volunteer else None,
+        missing_training=missing_courses(volunteer.id, role, local_today()) if volunteer else [],
         can_decide=services.can_decide(signed_in_user(), role),
         decisions=services.decisions_for(placement),
         decline_messages=messages,
@@ -435,9 +448,15 @@ def decide(placement_id: int) -> PageResult:
                 signed_in_user(),
                 reason=(end_form.reason.data if ending else form.reason.data) or "",
                 message=_chosen_message(form),
+                training_override=form.training_override.data or "",
             )
         except services.ReasonNeeded as refusal:
             form.message.errors = [*form.message.errors, str(refusal)]
+        except services.TrainingNeeded as refusal:
+            if signed_in_user().is_staff:
+                form.training_override.errors = [*form.training_override.errors, str(refusal)]
+            else:
+                form.form_errors.append(str(refusal))
         except services.PlacementRefused as refusal:
             form.form_errors.append(str(refusal))
         else:

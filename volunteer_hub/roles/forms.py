@@ -189,6 +189,7 @@ class RoleForm(HubForm):
         ),
     )
     requirements = _boxes("What volunteers need (optional)")
+    courses = _boxes("Training volunteers must complete before they start (optional)")
     groups_welcome = BooleanField("Groups are welcome, such as a team from a local employer")
     max_group_size = WholeNumberField(
         "Largest group you can take",
@@ -279,6 +280,7 @@ class RoleForm(HubForm):
             skill_ids=ids(self.skills),
             cause_ids=ids(self.causes),
             requirement_ids=ids(self.requirements),
+            course_ids=ids(self.courses),
             reward_ids=ids(self.rewards),
             accessibility_ids=ids(self.accessibility),
             accessibility_notes=self.accessibility_notes.data or "",
@@ -315,6 +317,7 @@ def form_data(details: RoleDetails) -> dict[str, Any]:
         "skills": ids(details.skill_ids),
         "causes": ids(details.cause_ids),
         "requirements": ids(details.requirement_ids),
+        "courses": ids(details.course_ids),
         "rewards": ids(details.reward_ids),
         "accessibility": ids(details.accessibility_ids),
         "accessibility_notes": details.accessibility_notes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from dataclasses import field as dataclass_field
 from datetime import date
 
 from slugify import slugify
@@ -18,6 +19,7 @@ from ..organisations.models import Organisation, OrganisationStatus
 from ..organisations.services import can_coordinate, managers
 from ..periods import PERIOD_SLUGS
 from ..reference.models import Concept, Skill
+from ..training.models import Course
 from ..urls import external_url
 from .models import ROLE_TRANSITIONS, Role, RolePeriod, RoleStatus
 from .search import refresh_search_entry
@@ -29,6 +31,7 @@ REVIEWED_FIELDS = frozenset(
         "minimum_age",
         "dbs_level",
         "requirement_ids",
+        "course_ids",
         "groups_welcome",
         "max_group_size",
         "decided_by",
@@ -65,6 +68,7 @@ class RoleDetails:
     groups_welcome: bool
     max_group_size: int | None
     decided_by: str
+    course_ids: list[int] = dataclass_field(default_factory=list)
 
 
 def details_of(role: Role) -> RoleDetails:
@@ -97,6 +101,7 @@ def details_of(role: Role) -> RoleDetails:
         groups_welcome=role.groups_welcome,
         max_group_size=role.max_group_size,
         decided_by=role.decided_by,
+        course_ids=[course.id for course in role.required_courses],
     )
 
 
@@ -124,6 +129,11 @@ def _apply(role: Role, details: RoleDetails) -> None:
         select(Concept).where(Concept.id.in_(set().union(*wanted.values())))
     )
     role.concepts = [c for c in candidates if c.id in wanted.get(c.scheme, set())]
+    role.required_courses = list(
+        db.session.scalars(
+            select(Course).where(Course.id.in_(details.course_ids)).order_by(Course.title)
+        )
+    )
     periods = set(details.periods) & PERIOD_SLUGS
     role.periods = [p for p in role.periods if p.period in periods] + [
         RolePeriod(period=slug) for slug in sorted(periods - role.period_slugs)
@@ -167,6 +177,7 @@ def normalised(details: RoleDetails) -> RoleDetails:
         requirement_ids=sorted(set(details.requirement_ids)),
         reward_ids=sorted(set(details.reward_ids)),
         accessibility_ids=sorted(set(details.accessibility_ids)),
+        course_ids=sorted(set(details.course_ids)),
         max_group_size=details.max_group_size if details.groups_welcome else None,
     )
 

@@ -13,6 +13,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from ..clock import local_today
+from ..database import utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..organisations.services import can_coordinate
@@ -22,6 +24,7 @@ from ..placements.services import open_placement
 from ..reference.models import Category, Locality, Skill
 from ..reference.services import concepts_in, item_choices
 from ..richtext import render_markdown
+from ..training.queries import open_courses, training_needs
 from ..volunteers.forms import period_choices
 from ..volunteers.models import CHECK_LEVEL_LABELS, CheckLevel
 from ..web import render_form
@@ -92,6 +95,8 @@ def _role_form(role: Role | None) -> RoleForm:
     form.locality.choices = [SelectChoice("", "Choose an area"), *localities]
     form.skills.choices = item_choices(Skill)
     form.periods.choices = period_choices()
+    courses = open_courses() + [c for c in (role.required_courses if role else []) if c.archived]
+    form.courses.choices = [SelectChoice(str(c.id), c.title) for c in courses]
     for field, scheme in (
         (form.causes, "cause"),
         (form.requirements, "requirement"),
@@ -260,4 +265,9 @@ def detail(slug: str) -> str:
     if role is None:
         abort(404)
     application = open_placement(viewer, role) if viewer.is_authenticated else None
-    return render_template("roles/detail.html", application=application, **page_context(role))
+    training = training_needs(
+        role, viewer.id if viewer.is_authenticated else None, local_today(), utcnow()
+    )
+    return render_template(
+        "roles/detail.html", application=application, training=training, **page_context(role)
+    )

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, TimeField
+from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from ..forms import HubForm
+from ..forms import HubForm, local_times
 from ..urls import MAX_ID
 from .models import BookingStatus
 from .services import MAX_WEEKS, ShiftPattern
 
 
 class ShiftForm(HubForm):
-    day = DateField(
-        "Date of the first shift",
-        validators=[DataRequired("Enter the date of the first shift")],
-        invalid_value_message="The date must be a real date, like 2027-03-27",
-    )
-    start = TimeField(
-        "Start time",
-        validators=[DataRequired("Enter the start time")],
-        invalid_value_message="The start time must be a time, like 10:00",
-    )
-    end = TimeField(
-        "End time",
-        validators=[DataRequired("Enter the end time")],
-        invalid_value_message="The end time must be a time, like 13:00",
-    )
+    day, start, end = local_times("Date of the first shift", "first shift")
     places = IntegerField(
         "Places",
         validators=[

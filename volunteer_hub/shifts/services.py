@@ -6,9 +6,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from ..audit.services import record_event
@@ -16,6 +15,7 @@ from ..auth.models import User
 from ..clock import hub_zone, local_today
 from ..database import utcnow
 from ..extensions import db
+from ..locks import lock_row
 from ..placements.models import Placement, PlacementStatus
 from ..placements.services import move
 from ..reference.settings import setting_int
@@ -155,8 +155,8 @@ def book(shift: Shift, volunteer: User, now: datetime) -> ShiftBooking:
         raise ShiftRefused("Shifts can be booked once your application has been approved.")
     if shift.starts_at <= now:
         raise ShiftRefused("This shift has already started.")
-    _lock(User, volunteer.id)
-    _lock(Shift, shift.id)
+    lock_row(User, volunteer.id)
+    lock_row(Shift, shift.id)
     if live_booking(shift, volunteer) is not None:
         raise ShiftRefused("You have already booked this shift.")
     if _overlapping(shift, volunteer):
@@ -168,20 +168,6 @@ def book(shift: Shift, volunteer: User, now: datetime) -> ShiftBooking:
     db.session.flush()
     record_event("shift.booked", actor=volunteer, subject=shift, booking_id=booking.id)
     return booking
-
-
-def _lock(model: type[User] | type[Shift], row_id: int) -> None:
-    """Hold the row until commit: a row lock on PostgreSQL, the write lock on SQLite. The
-    update changes nothing, `updated_at` included."""
-    values: dict[str, Any] = {"id": model.id}
-    if model is User:
-        values["updated_at"] = User.updated_at
-    db.session.execute(
-        update(model)
-        .where(model.id == row_id)
-        .values(values)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def _overlapping(shift: Shift, volunteer: User) -> bool:

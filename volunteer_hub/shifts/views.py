@@ -18,9 +18,11 @@ from ..organisations.services import can_coordinate
 from ..permissions import signed_in_user
 from ..roles.models import Role
 from ..roles.page import viewable_role
+from ..training.calendar import session_entry
+from ..training.queries import sessions_booked_by
 from ..web import render_form
 from . import services
-from .calendar import shifts_calendar
+from .calendar import calendar_document, shift_entry
 from .forms import AttendanceForm, ButtonForm, ShiftForm
 from .models import BookingStatus, Shift, ShiftBooking
 
@@ -169,21 +171,22 @@ def _problem(shift: Shift, reason: str) -> tuple[str, int]:
 def ics(shift_id: int) -> Response:
     """One shift as a calendar file, for anyone who may see its role or is placed on it."""
     shift = _visible_shift(shift_id)
-    document = shifts_calendar([shift], shift.role.title)
+    document = calendar_document([shift_entry(shift)], shift.role.title)
     headers = {"Content-Disposition": f'attachment; filename="shift-{shift.id}.ics"'}
     return Response(document, mimetype=ICS, headers=headers)
 
 
 @bp.get("/calendar/<token>.ics")
 def feed(token: str) -> Response:
-    """Everything a person has booked, for their calendar app; the token is the only key."""
+    """Everything a person has booked (shifts and training), for their calendar app; the
+    token is the only key."""
     owner = services.feed_owner(token)
     if owner is None:
         abort(404)
-    since = utcnow() - timedelta(days=366)  # a year of past shifts, then what is booked
-    bookings = services.bookings_of(owner, since)
-    shifts = [booking.shift for booking in bookings]
-    document = shifts_calendar(shifts, "Volunteering shifts")
+    since = utcnow() - timedelta(days=366)  # a year of past bookings, then what is to come
+    entries = [shift_entry(booking.shift) for booking in services.bookings_of(owner, since)]
+    entries += [session_entry(session, booked=True) for session in sessions_booked_by(owner, since)]
+    document = calendar_document(entries, "Volunteering")
     return Response(document, mimetype=ICS, headers={"Cache-Control": "private, no-store"})
 
 

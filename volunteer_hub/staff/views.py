@@ -14,8 +14,12 @@ from ..extensions import db
 from ..mail import OutboxEmail
 from ..permissions import admin_required, signed_in_user, staff_required
 from ..placements.queries import QueueFilters, staff_queue
+from ..reference.settings import setting_int
+from ..training import expiry as training_expiry
+from ..training.evidence import count_waiting
+from ..training.queries import records_of
 from ..volunteers.models import Check
-from ..volunteers.services import CheckData, checks_for, recheck_due, record_check
+from ..volunteers.services import CheckData, checks_for, record_check, renewal_date
 from ..web import render_form
 from . import services
 from .forms import AccessLevelForm, CheckForm, VolunteerSearchForm
@@ -37,6 +41,9 @@ def dashboard() -> str:
     return render_template(
         "staff/dashboard.html",
         figures=services.dashboard_figures(today),
+        training_expiring=training_expiry.count_expiring(today),
+        training_gaps=training_expiry.count_gaps(today),
+        evidence_waiting=count_waiting(),
         waiting=waiting,
         today=today,
     )
@@ -63,11 +70,13 @@ def _volunteer_or_404(user_id: int) -> User:
 def volunteer(user_id: int) -> str:
     user = _volunteer_or_404(user_id)
     checks = checks_for(user)
+    months = setting_int("dbs_recheck_months")
     return render_template(
         "staff/volunteer.html",
         volunteer=user,
         profile=user.profile,
-        checks=[(check, recheck_due(check)) for check in checks],
+        checks=[(check, renewal_date(check, months)) for check in checks],
+        records=records_of(user),
         today=local_today(),
     )
 

@@ -74,12 +74,13 @@ class Course(TimestampMixin, Model):
 
     @property
     def validity_words(self) -> str:
+        """How long a completion counts: "3 years", "18 months", "Does not expire"."""
         if self.validity_months is None:
             return "Does not expire"
         years, months = divmod(self.validity_months, 12)
         if months == 0:
-            return f"Valid for {years} {'year' if years == 1 else 'years'}"
-        return f"Valid for {self.validity_months} months"
+            return f"{years} {'year' if years == 1 else 'years'}"
+        return f"{self.validity_months} months"
 
     def __str__(self) -> str:
         return self.title
@@ -103,6 +104,8 @@ class TrainingSession(Model):
     locality_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"), index=True)
     online_link: Mapped[str] = mapped_column(String(500), default="")
     places: Mapped[int]
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     course: Mapped[Course] = relationship()
@@ -209,7 +212,7 @@ class TrainingRecord(Model):
         ForeignKey("training_bookings.id", ondelete="SET NULL"), unique=True
     )
     evidence_id: Mapped[int | None] = mapped_column(
-        ForeignKey("stored_files.id", ondelete="SET NULL")
+        ForeignKey("stored_files.id", ondelete="SET NULL"), index=True
     )
     note: Mapped[str] = mapped_column(Text, default="")
     reject_reason: Mapped[str] = mapped_column(Text, default="")

@@ -43,7 +43,7 @@ def held_courses(volunteer_ids: Iterable[int], today: date) -> dict[int, set[int
         .where(TrainingRecord.volunteer_id.in_(ids), counting(today))
         .distinct()
     )
-    for volunteer_id, course_id in rows.tuples():
+    for volunteer_id, course_id in rows:
         if volunteer_id is not None:
             held[volunteer_id].add(course_id)
     return held

@@ -16,7 +16,6 @@ from ..extensions import db
 from ..periods import PERIOD_SLUGS
 from ..reference.models import Category, Locality, Skill
 from ..reference.services import items_by_ids
-from ..reference.settings import setting_int
 from .models import Availability, Check, VolunteerProfile
 
 
@@ -113,12 +112,18 @@ def record_check(
     return check
 
 
-def recheck_due(check: Check) -> date | None:
-    """When a certificate needs renewing under the hub's re-check policy; `None` while the
-    volunteer is on the Update Service (a status check can be run at any time instead)."""
-    if check.update_service:
-        return None
-    return add_months(check.issued_on, setting_int("dbs_recheck_months"))
+def renewal_base(check: Check) -> date:
+    """The day the re-check period runs from: the certificate's issue, or for a check on the
+    Update Service its last status check (the issue when none is recorded)."""
+    if check.update_service and check.last_status_check_on is not None:
+        return check.last_status_check_on
+    return check.issued_on
+
+
+def renewal_date(check: Check, recheck_months: int) -> date:
+    """When a check falls due for renewal under the hub's re-check policy: `recheck_months`
+    (the admin setting `dbs_recheck_months`) after `renewal_base`."""
+    return add_months(renewal_base(check), recheck_months)
 
 
 def checks_for(volunteer: User) -> list[Check]:

@@ -1,8 +1,8 @@
 """Training courses, sessions, bookings, records and evidence files
 
-Revision ID: b90bfb36fad1
+Revision ID: cf97ef8d625d
 Revises: 3a5599d5ee75
-Create Date: 2026-11-22 21:28:12.194400
+Create Date: 2026-11-22 22:09:05.281093
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from volunteer_hub.database import UTCDateTime, include_in_migrations
 
 # revision identifiers, used by Alembic.
-revision = 'b90bfb36fad1'
+revision = 'cf97ef8d625d'
 down_revision = '3a5599d5ee75'
 branch_labels = None
 depends_on = None
@@ -75,6 +75,8 @@ def upgrade():
     sa.Column('locality_id', sa.Integer(), nullable=True),
     sa.Column('online_link', sa.String(length=500), nullable=False),
     sa.Column('places', sa.Integer(), nullable=False),
+    sa.Column('cancelled_at', UTCDateTime(), nullable=True),
+    sa.Column('cancel_reason', sa.Text(), nullable=False),
     sa.Column('created_at', UTCDateTime(), nullable=False),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_training_sessions_ends_after_start')),
     sa.CheckConstraint('places >= 1', name=op.f('ck_training_sessions_places_positive')),
@@ -142,6 +144,7 @@ def upgrade():
     sa.UniqueConstraint('booking_id', name=op.f('uq_training_records_booking_id'))
     )
     with op.batch_alter_table('training_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_training_records_evidence_id'), ['evidence_id'], unique=False)
         batch_op.create_index('ix_training_records_status_created_at', ['status', 'created_at'], unique=False)
         batch_op.create_index('ix_training_records_status_expires_on', ['status', 'expires_on'], unique=False)
         batch_op.create_index('ix_training_records_volunteer_course', ['volunteer_id', 'course_id', 'expires_on'], unique=False)
@@ -155,6 +158,7 @@ def downgrade():
         batch_op.drop_index('ix_training_records_volunteer_course')
         batch_op.drop_index('ix_training_records_status_expires_on')
         batch_op.drop_index('ix_training_records_status_created_at')
+        batch_op.drop_index(batch_op.f('ix_training_records_evidence_id'))
 
     op.drop_table('training_records')
     with op.batch_alter_table('training_bookings', schema=None) as batch_op:
