@@ -4,6 +4,7 @@ approval unless staff override it."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -234,7 +235,17 @@ def test_twenty_requests_for_the_last_place_give_one_booking(app, frozen):
         _db.session.commit()
         return str(booking.status)
 
-    outcomes = run_together(app, book, workers=20, prepare=lambda n: volunteer_ids[n])
+    def slow_insert(conn, cursor, statement, *args) -> None:
+        """Widen the gap between counting the places and taking one, as a busy database
+        would: without the lock on the session's row, every request books."""
+        if statement.startswith("INSERT INTO training_bookings"):
+            time.sleep(0.05)
+
+    sa.event.listen(_db.engine, "before_cursor_execute", slow_insert)
+    try:
+        outcomes = run_together(app, book, workers=20, prepare=lambda n: volunteer_ids[n])
+    finally:
+        sa.event.remove(_db.engine, "before_cursor_execute", slow_insert)
     assert outcomes.count("booked") == 1 and outcomes.count("waitlisted") == 19
     assert services.places_held([session_id]) == {session_id: 3}
 
