@@ -190,6 +190,19 @@ def book(session: TrainingSession, volunteer: User) -> TrainingBooking:
     record_event(
         f"training.{booking.status}", actor=volunteer, subject=session.course, booking_id=booking.id
     )
+    queue_email(
+        volunteer.email,
+        "training_booked",
+        recipient_id=volunteer.id,
+        name=volunteer.name,
+        course=session.course.title,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        waitlisted=booking.status == BookingStatus.WAITLISTED,
+        venue=session.venue,
+        online_link=session.online_link,
+        url=external_url("training.session", session_id=session.id),
+    )
     return booking
 
 
