@@ -52,6 +52,17 @@ def test_seed_demo_builds_a_borough_and_is_idempotent(runner, db):
     assert {model: count(db, model) for model in first} == first
 
 
+def test_bench_data_seeds_roles_without_demo_volunteers(runner, db):
+    """`bench/search.py` seeds with no demo volunteers: the demo's training then has courses
+    and sessions but nobody to book them, rather than failing."""
+    result = runner.invoke(
+        args=["hub", "bench-data", "--volunteers", "0", "--organisations", "5", "--roles", "20"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Added 20 bench roles." in result.output
+    assert count(db, Course) >= 12 and count(db, TrainingRecord) == 0
+
+
 def assert_demo_training(db) -> None:
     """Courses, past and coming sessions, bookings in every state, records running out,
     a certificate waiting for staff, and roles requiring courses some volunteers lack."""

@@ -114,7 +114,9 @@ def _insert_roles(numbers: range, org_ids: Sequence[int], rng: random.Random) ->
         insert(role_skills),
         [{"role_id": i, "skill_id": s} for i in ids for s in rng.sample(list(skills), k=2)],
     )
-    names = dict(db.session.execute(select(Organisation.id, Organisation.name)).tuples().all())
+    names: dict[int, str] = dict(
+        db.session.execute(select(Organisation.id, Organisation.name)).all()
+    )
     statement = SQLITE_INSERT if dialect() == "sqlite" else POSTGRES_UPSERT
     db.session.execute(
         statement,
