@@ -809,8 +809,25 @@ def test_coordinators_download_the_applicants_as_csv(client, login_as, setting):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:2] == ["Name", "Email"]
     assert rows[1][0] == "Ciara Checked" and rows[1][7] == "Meets"
-    assert rows[1][8] == "'=HYPERLINK(evil)"  # a formula is kept as text
+    assert rows[1][8] == ""  # the role requires no training
+    assert rows[1][9] == "'=HYPERLINK(evil)"  # a formula is kept as text
     assert "001122334455" not in response.get_data(as_text=True)
+
+    ids = {"role": role.id}
+    url = f"/roles/{role.slug}/applicants.csv"
+
+    def more_applicants() -> None:
+        needing = _db.session.get(Role, ids["role"])
+        for _ in range(5):
+            person = make_user()
+            make_check(person)
+            services.apply(needing, person, services.Application(note=""), TODAY)
+        _db.session.commit()
+
+    counts, statements = measure_twice(client, [url], more_applicants)
+    # The user, the role, its organisation, the user's membership, the applicants, their
+    # accounts, their answers, the re-check policy, their checks, the training required.
+    assert_flat(counts, ceiling=10, statements=statements)
 
 
 def test_applicants_answer_the_roles_questions(client, login_as, setting):

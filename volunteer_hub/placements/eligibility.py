@@ -75,19 +75,31 @@ class DbsStanding:
 def dbs_standing(volunteer: User, role: Role, today: date) -> DbsStanding:
     """Whether one of the volunteer's DBS checks covers the role's level and is not due for
     renewal under the hub's re-check policy; the latest-lasting such check's renewal date."""
+    return dbs_standings([volunteer.id], role, today)[volunteer.id]
+
+
+def dbs_standings(volunteer_ids: list[int], role: Role, today: date) -> dict[int, DbsStanding]:
+    """`dbs_standing` of many volunteers, in one statement."""
     if not role.dbs_level:
-        return DbsStanding(True)
+        return dict.fromkeys(volunteer_ids, DbsStanding(True))
     accepted = SATISFIES.get(CheckLevel(role.dbs_level), frozenset())
-    checks = db.session.scalars(
-        select(Check).where(Check.volunteer_id == volunteer.id, Check.kind == CheckKind.DBS)
-    )
     months = setting_int("dbs_recheck_months")
-    dues = [
-        renewal_date(check, months)
-        for check in checks
-        if check.level in accepted and renewal_date(check, months) >= today
-    ]
-    return DbsStanding(True, max(dues)) if dues else DbsStanding(False)
+    dues: dict[int, list[date]] = {volunteer_id: [] for volunteer_id in volunteer_ids}
+    checks = db.session.scalars(
+        select(Check).where(
+            Check.volunteer_id.in_(volunteer_ids),
+            Check.kind == CheckKind.DBS,
+            Check.level.in_(accepted),
+        )
+    )
+    for check in checks:
+        due = renewal_date(check, months)
+        if due >= today:
+            dues[check.volunteer_id].append(due)
+    return {
+        volunteer_id: DbsStanding(True, max(found)) if found else DbsStanding(False)
+        for volunteer_id, found in dues.items()
+    }
 
 
 def _age(volunteer: User, role: Role, today: date) -> Requirement | None:

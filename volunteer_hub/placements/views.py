@@ -32,7 +32,7 @@ from ..training.queries import open_bookings, record_groups
 from ..training.records import held_courses, missing_courses, required_courses
 from ..web import render_form, safe_next
 from . import bulk, queries, services
-from .eligibility import dbs_standing, requirements
+from .eligibility import dbs_standing, dbs_standings, requirements
 from .forms import (
     AnswerForm,
     ApplicantFilterForm,
@@ -355,12 +355,18 @@ def applicants_csv(slug: str) -> Response:
     role = _role_for_deciders(slug)
     today = local_today()
     placements = db.session.scalars(queries.applicants_of(role, "all")).all()
+    people = [placement.volunteer_id for placement in placements if placement.volunteer_id]
+    standings = dbs_standings(people, role, today) if role.dbs_level else {}
+    needed = required_courses([role.id])[role.id]
+    held = held_courses(people, today) if needed else {}
     header = ["Name", "Email", "Group", "People", "Status", "Applied", "Status since"]
-    header += ["DBS requirement", "Note", "Answers to the role's questions"]
+    header += ["DBS requirement", "Training still needed", "Note"]
+    header += ["Answers to the role's questions"]
     rows = []
     for placement in placements:
         volunteer = placement.volunteer
-        standing = dbs_standing(volunteer, role, today) if volunteer and role.dbs_level else None
+        standing = standings.get(placement.volunteer_id or 0)
+        has = held.get(placement.volunteer_id or 0, set())
         rows.append(
             [
                 volunteer.name if volunteer else "Deleted account",
@@ -371,6 +377,7 @@ def applicants_csv(slug: str) -> Response:
                 to_local(placement.created_at).strftime("%Y-%m-%d %H:%M"),
                 to_local(placement.status_changed_at).strftime("%Y-%m-%d %H:%M"),
                 "Not needed" if standing is None else "Meets" if standing.meets else "Not met",
+                ", ".join(course.title for course in needed if course.id not in has),
                 placement.note,
                 *(f"{answer.question}: {answer.answer}" for answer in placement.answers),
             ]
