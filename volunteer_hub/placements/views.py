@@ -25,7 +25,7 @@ from ..reference.models import Category, DeclineMessage, Locality
 from ..reference.services import active_items, item_choices
 from ..reference.settings import setting_int
 from ..roles.models import Role
-from ..roles.page import viewable_role
+from ..roles.page import organisers_role, viewable_role
 from ..shifts import services as shift_services
 from ..shifts.forms import ButtonForm
 from ..training.queries import open_bookings, record_groups
@@ -284,19 +284,10 @@ def _timeline(placement: Placement) -> list[PlacementEvent]:
     )
 
 
-def _role_for_deciders(slug: str) -> Role:
-    role: Role = db.first_or_404(
-        select(Role).where(Role.slug == slug).options(selectinload(Role.organisation))
-    )
-    if not services.can_see_applications(signed_in_user(), role):
-        abort(404)
-    return role
-
-
 @bp.get("/roles/<slug>/applicants")
 @login_required
 def applicants(slug: str) -> str:
-    role = _role_for_deciders(slug)
+    role = organisers_role(slug, signed_in_user())
     form = ApplicantFilterForm(request.args)
     status = form.status.data if form.validate() else ""
     page = db.paginate(
@@ -336,7 +327,7 @@ def _for_deciders(placement_id: int) -> Placement:
 @login_required
 def questions(slug: str) -> PageResult:
     """The organisation's questions for applicants to the role."""
-    role = _role_for_deciders(slug)
+    role = organisers_role(slug, signed_in_user())
     current = {f"question_{q.position}": q.text for q in questions_of(role)}
     form = QuestionsForm(data=current)
     if form.validate_on_submit():
@@ -352,7 +343,7 @@ def questions(slug: str) -> PageResult:
 def applicants_csv(slug: str) -> Response:
     """Every application to the role, oldest first, as a spreadsheet; of a volunteer's DBS
     checks only whether one meets the role's requirement."""
-    role = _role_for_deciders(slug)
+    role = organisers_role(slug, signed_in_user())
     today = local_today()
     placements = db.session.scalars(queries.applicants_of(role, "all")).all()
     people = [placement.volunteer_id for placement in placements if placement.volunteer_id]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -51,6 +52,17 @@ def viewable_role(slug: str, viewer: User | None) -> Role | None:
         return None
     if role.is_published and not role.organisation.is_approved:
         return role if can_coordinate(viewer, role.organisation) else None
+    return role
+
+
+def organisers_role(slug: str, user: User | None) -> Role:
+    """The role for the pages its organisation runs (applicants, shifts): its members and
+    hub staff only; anyone else is told it does not exist (404)."""
+    role = db.session.scalar(
+        select(Role).where(Role.slug == slug).options(selectinload(Role.organisation))
+    )
+    if role is None or not can_coordinate(user, role.organisation):
+        abort(404)
     return role
 
 

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..organisations.services import can_coordinate
 from ..permissions import signed_in_user
 from ..roles.models import Role
-from ..roles.page import viewable_role
+from ..roles.page import organisers_role, viewable_role
 from ..training.calendar import session_entry
 from ..training.queries import sessions_booked_by
 from ..web import render_form
@@ -30,15 +30,6 @@ bp = Blueprint("shifts", __name__)
 
 PageResult = Response | str | tuple[str, int]
 ICS = "text/calendar; charset=utf-8"
-
-
-def _role_for_organisers(slug: str) -> Role:
-    role: Role = db.first_or_404(
-        select(Role).where(Role.slug == slug).options(joinedload(Role.organisation))
-    )
-    if not can_coordinate(signed_in_user(), role.organisation):
-        abort(404)
-    return role
 
 
 def _shift(shift_id: int) -> Shift:
@@ -64,7 +55,7 @@ def _visible_shift(shift_id: int) -> Shift:
 @bp.route("/roles/<slug>/shifts", methods=["GET", "POST"])
 @login_required
 def manage(slug: str) -> PageResult:
-    role = _role_for_organisers(slug)
+    role = organisers_role(slug, signed_in_user())
     form = ShiftForm()
     if form.validate_on_submit():
         try:
