@@ -391,27 +391,27 @@ MATRIX: dict[str, list[Case]] = {
         Case(post=signed_in(404), args=lambda w: {"placement_id": w.items["other_placement"].id}),
     ],
     # The deciders' pages: the role's organisation and staff; nobody else learns they exist.
-    "placements.applicants": [
+    "deciding.applicants": [
         Case(get=organisation_only(outsider=404), args=lambda w: {"slug": w.published_role.slug}),
     ],
-    "placements.questions": [
+    "deciding.questions": [
         Case(
             get=organisation_only(outsider=404),
             post=organisation_only(302, outsider=404),
             args=lambda w: {"slug": w.draft_role.slug},
         ),
     ],
-    "placements.applicants_csv": [
+    "deciding.applicants_csv": [
         Case(get=organisation_only(outsider=404), args=lambda w: {"slug": w.published_role.slug}),
     ],
-    "placements.review": [
+    "deciding.review": [
         Case(
             get=organisation_only(outsider=404),
             args=lambda w: {"placement_id": w.items["placement"].id},
         ),
         Case(get=signed_in(404), args=lambda w: {"placement_id": 999_999}),
     ],
-    "placements.decide": [
+    "deciding.decide": [
         Case(
             post=organisation_only(422, outsider=404),
             args=lambda w: {"placement_id": w.items["placement"].id},
@@ -419,8 +419,8 @@ MATRIX: dict[str, list[Case]] = {
     ],
     # Staff's queue of applications across every organisation; a bulk approval that names
     # no applications answers with the error (422).
-    "placements.queue": [Case(get=staff_only())],
-    "placements.bulk_approve": [Case(post=staff_only(422))],
+    "deciding.queue": [Case(get=staff_only())],
+    "deciding.bulk_approve": [Case(post=staff_only(422))],
     # Shifts: the organisation makes them and takes the register; a stray post to their
     # forms answers with the errors. Booking needs an approved application (these are not:
     # 422); cancelling is the booker's own. A shift's calendar file is as public as its role.

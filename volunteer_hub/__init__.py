@@ -17,6 +17,7 @@ from .discover.views import bp as discover_bp
 from .errors import register_errorhandlers
 from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 from .organisations.views import bp as organisations_bp
+from .placements.deciding_views import bp as deciding_bp
 from .placements.views import bp as placements_bp
 from .public.views import bp as public_bp
 from .reference.views import bp as reference_bp
@@ -39,6 +40,7 @@ BLUEPRINTS = (
     organisations_bp,
     roles_bp,
     placements_bp,
+    deciding_bp,
     shifts_bp,
     training_bp,
     courses_bp,

@@ -62,7 +62,7 @@ def _send(placement: Placement, people: list[User], template: str, late_by: int)
             role=placement.role.title,
             organisation=placement.role.organisation.name,
             late_by=late_by,
-            url=external_url("placements.review", placement_id=placement.id),
+            url=external_url("deciding.review", placement_id=placement.id),
         )
 
 

@@ -52,7 +52,7 @@ def tell_deciders(placement: Placement, answered: bool = False, left: bool = Fal
             left=left,
             volunteer=placement.volunteer.name if placement.volunteer else "",
             waitlisted=placement.status == PlacementStatus.WAITLISTED,
-            url=external_url("placements.review", placement_id=placement.id),
+            url=external_url("deciding.review", placement_id=placement.id),
         )
 
 

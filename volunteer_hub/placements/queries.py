@@ -12,7 +12,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..roles.models import Role
-from .models import OPEN, Placement, PlacementStatus
+from .models import OPEN, Placement, PlacementEvent, PlacementStatus
 
 
 def placements_of(volunteer: User) -> Select[Placement]:
@@ -119,3 +119,15 @@ def waitlist_positions(placements: list[Placement]) -> dict[int, int]:
         .group_by(mine.id)
     ).all()
     return {placement_id: int(position) for placement_id, position in rows}
+
+
+def timeline_of(placement: Placement) -> list[PlacementEvent]:
+    """Every step of the application, oldest first, with who took it."""
+    return list(
+        db.session.scalars(
+            select(PlacementEvent)
+            .where(PlacementEvent.placement_id == placement.id)
+            .options(selectinload(PlacementEvent.actor))
+            .order_by(PlacementEvent.created_at, PlacementEvent.id)
+        )
+    )

@@ -188,7 +188,7 @@ def _tell_about_training(reminder: Reminder, today: date) -> None:
             volunteer=volunteer.name,
             course=reminder.what,
             roles=[
-                (role, external_url("placements.review", placement_id=role.placement_id))
+                (role, external_url("deciding.review", placement_id=role.placement_id))
                 for role in roles
             ],
             **_when(reminder, today),
@@ -228,7 +228,7 @@ def _tell_about_check(reminder: Reminder, staff: list[Recipient], today: date) -
             name=person.name,
             volunteer=volunteer.name,
             roles=[
-                (role, external_url("placements.review", placement_id=role.placement_id))
+                (role, external_url("deciding.review", placement_id=role.placement_id))
                 for role in roles
             ],
             **_when(reminder, today),
