@@ -509,6 +509,14 @@ MATRIX: dict[str, list[Case]] = {
             args=lambda w: {"course_id": w.items["course"].id},
         ),
     ],
+    "courses.edit_session": [
+        Case(
+            get=organisation_only(outsider=404),
+            post=organisation_only(422, outsider=404),
+            args=lambda w: {"session_id": w.items["session"].id},
+        ),
+        Case(get=signed_in(404), post=signed_in(404), args=lambda w: {"session_id": 999_999}),
+    ],
     "courses.cancel_session": [
         Case(
             get=organisation_only(outsider=404),

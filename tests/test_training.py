@@ -627,3 +627,34 @@ def test_coordinators_see_each_applicants_training(client, login_as, gated):
     login_as(coordinator)
     page = client.get(f"/roles/{role.slug}/applicants").text
     assert "Not yet: Safeguarding children" in page and page.count(">Done<") == 1
+
+
+def test_changing_a_session_keeps_places_tells_people_and_offers_new_places(
+    client, login_as, frozen
+):
+    manager = make_user()
+    course = make_course(make_organisation(manager=manager), title="Lone working")
+    session = make_session(course, places=1, starts_at=moment("2026-12-02 10:00:00+00:00"))
+    booked, waiting = make_user(email="booked@example.org"), make_user(email="wait@example.org")
+    services.book(session, booked)
+    waits = services.book(session, waiting)
+    _db.session.commit()
+    login_as(manager)
+    form = client.get(f"/training/sessions/{session.id}/edit").text
+    assert 'value="2026-12-02"' in form and 'value="10:00"' in form
+    change = {"day": "2026-12-09", "start": "10:00", "end": "13:00", "venue": "Room 4"}
+    fewer = client.post(f"/training/sessions/{session.id}/edit", data=change | {"places": "0"})
+    assert fewer.status_code == 422
+    saved = client.post(f"/training/sessions/{session.id}/edit", data=change | {"places": "2"})
+    assert saved.status_code == 302
+    moved = outbox("booked@example.org")[-1]
+    assert moved.subject.startswith("Changed: ") and "Room 4" in moved.body_text
+    assert _db.session.get(TrainingBooking, waits.id).status == BookingStatus.OFFERED
+    session = _db.session.get(TrainingSession, session.id)
+    assert session.starts_at == moment("2026-12-09 10:00:00+00:00")
+    with pytest.raises(services.TrainingRefused, match="keep at least 2 places"):
+        services.change_session(
+            session,
+            services.SessionPlan(session.starts_at, session.ends_at, 1, venue="Room 4"),
+            manager,
+        )

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from ..audit.services import record_event
 from ..auth.models import User
+from ..clock import to_local
 from ..database import utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -145,8 +146,8 @@ def course(course_id: int) -> str:
     )
 
 
-def _session_form() -> SessionForm:
-    form = SessionForm()
+def _session_form(**data: object) -> SessionForm:
+    form = SessionForm(data=data or None)
     localities = db.session.scalars(select(Locality).order_by(Locality.name)).all()
     form.locality.choices = [("", "Not given")] + [(str(p.id), p.name) for p in localities]
     return form
@@ -160,18 +161,7 @@ def new_session(course_id: int) -> PageResult:
     form.delivery = course.delivery
     if form.validate_on_submit():
         try:
-            plan = services.SessionPlan(
-                starts_at=real_moment(form.day.data, form.start.data),
-                ends_at=real_moment(form.day.data, form.end.data),
-                places=form.places.data or 0,
-                venue=form.venue.data or "",
-                locality=db.session.get(Locality, int(form.locality.data))
-                if form.locality.data
-                else None,
-                online_link=form.online_link.data or "",
-                runners=tuple(form.runner_accounts),
-            )
-            services.add_session(course, plan, signed_in_user())
+            services.add_session(course, _plan(form), signed_in_user())
         except (services.TrainingRefused, ShiftRefused) as refusal:
             db.session.rollback()
             form.form_errors.append(str(refusal))
@@ -179,7 +169,54 @@ def new_session(course_id: int) -> PageResult:
             db.session.commit()
             flash("Session added to the training calendar.", "success")
             return redirect(url_for("courses.course", course_id=course.id))
-    return render_form("training/session_form.html", form, course=course)
+    return render_form("training/session_form.html", form, course=course, session=None)
+
+
+def _plan(form: SessionForm) -> services.SessionPlan:
+    """What the form says, in UTC (refused for a time the clocks skip)."""
+    return services.SessionPlan(
+        starts_at=real_moment(form.day.data, form.start.data),
+        ends_at=real_moment(form.day.data, form.end.data),
+        places=form.places.data or 0,
+        venue=form.venue.data or "",
+        locality=db.session.get(Locality, int(form.locality.data)) if form.locality.data else None,
+        online_link=form.online_link.data or "",
+        runners=tuple(form.runner_accounts),
+    )
+
+
+@bp.route("/training/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_session(session_id: int) -> PageResult:
+    session = db.get_or_404(TrainingSession, session_id)
+    if not services.can_manage_course(signed_in_user(), session.course):
+        abort(404)
+    starts, ends = to_local(session.starts_at), to_local(session.ends_at)
+    form = _session_form(
+        day=starts.date(),
+        start=starts.time(),
+        end=ends.time(),
+        places=session.places,
+        venue=session.venue,
+        locality=str(session.locality_id or ""),
+        online_link=session.online_link,
+        runners="\n".join(runner.email for runner in session.runners),
+    )
+    form.delivery = session.course.delivery
+    if form.validate_on_submit():
+        try:
+            told = services.change_session(session, _plan(form), signed_in_user())
+        except (services.TrainingRefused, ShiftRefused) as refusal:
+            db.session.rollback()
+            form.form_errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(
+                f"Session saved.{f' {told} told of the change by email.' if told else ''}",
+                "success",
+            )
+            return redirect(url_for("training.session", session_id=session.id))
+    return render_form("training/session_form.html", form, course=session.course, session=session)
 
 
 @bp.route("/training/sessions/<int:session_id>/cancel", methods=["GET", "POST"])

@@ -119,6 +119,81 @@ class SessionPlan:
 
 
 def add_session(course: Course, plan: SessionPlan, actor: User) -> TrainingSession:
+    _check_plan(course, plan)
+    session = TrainingSession(course=course)
+    _apply_plan(session, plan)
+    db.session.add(session)
+    db.session.flush()
+    record_event("training.session_added", actor=actor, subject=course, session_id=session.id)
+    return session
+
+
+def change_session(session: TrainingSession, plan: SessionPlan, actor: User) -> int:
+    """Change a session that has not started. Never fewer places than are taken; more places
+    go down the waiting list; a new time or place is emailed to everyone with a place.
+    Returns how many people were told."""
+    _lock_session(session)
+    if session.cancelled_at is not None or session.starts_at <= utcnow():
+        raise TrainingRefused("Only a session still to come, and not cancelled, can be changed.")
+    _check_plan(session.course, plan)
+    taken = places_held([session.id]).get(session.id, 0)
+    if plan.places < taken:
+        raise TrainingRefused(
+            f"{taken} people have places: keep at least {taken} places, or cancel the session."
+        )
+    before = (session.starts_at, session.ends_at, session.venue, session.online_link)
+    _apply_plan(session, plan)
+    moved = before != (session.starts_at, session.ends_at, session.venue, session.online_link)
+    told = _tell_change(session) if moved else 0
+    record_event(
+        "training.session_changed",
+        actor=actor,
+        subject=session.course,
+        session_id=session.id,
+        told=told,
+    )
+    offer_free_places(session)
+    return told
+
+
+def _tell_change(session: TrainingSession) -> int:
+    holders = db.session.scalars(
+        select(TrainingBooking)
+        .where(
+            TrainingBooking.session_id == session.id,
+            TrainingBooking.status.in_((BookingStatus.BOOKED, BookingStatus.OFFERED)),
+        )
+        .options(joinedload(TrainingBooking.volunteer))
+    ).all()
+    told = 0
+    for booking in holders:
+        volunteer = booking.volunteer
+        if volunteer is None or not volunteer.is_active:
+            continue
+        queue_email(
+            volunteer.email,
+            "training_changed",
+            recipient_id=volunteer.id,
+            name=volunteer.name,
+            course=session.course.title,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            venue=session.venue,
+            online_link=session.online_link,
+            url=external_url("training.session", session_id=session.id),
+        )
+        told += 1
+    return told
+
+
+def _apply_plan(session: TrainingSession, plan: SessionPlan) -> None:
+    session.starts_at, session.ends_at, session.places = plan.starts_at, plan.ends_at, plan.places
+    session.venue, session.online_link = plan.venue.strip(), plan.online_link.strip()
+    session.locality = plan.locality
+    session.runners = list(plan.runners)
+
+
+def _check_plan(course: Course, plan: SessionPlan) -> None:
     if plan.ends_at <= plan.starts_at:
         raise TrainingRefused("The session must end after it starts.")
     if plan.starts_at <= utcnow():
@@ -131,20 +206,6 @@ def add_session(course: Course, plan: SessionPlan, actor: User) -> TrainingSessi
         raise TrainingRefused("Give the venue of an in-person session.")
     if course.delivery == Delivery.ONLINE and not plan.online_link.strip():
         raise TrainingRefused("Give the joining link of an online session.")
-    session = TrainingSession(
-        course=course,
-        starts_at=plan.starts_at,
-        ends_at=plan.ends_at,
-        places=plan.places,
-        venue=plan.venue.strip(),
-        locality=plan.locality,
-        online_link=plan.online_link.strip(),
-        runners=list(plan.runners),
-    )
-    db.session.add(session)
-    db.session.flush()
-    record_event("training.session_added", actor=actor, subject=course, session_id=session.id)
-    return session
 
 
 def places_held(session_ids: list[int]) -> dict[int, int]:
