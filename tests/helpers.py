@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import re
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -81,6 +83,23 @@ def run_together(
         raise errors[0]
     assert len(results) == workers, "a worker did not finish within a minute"
     return results
+
+
+@contextmanager
+def slow_statements(start: str, seconds: float = 0.05) -> Iterator[None]:
+    """Delay every statement beginning `start` (an INSERT or UPDATE a race ends with), as a
+    busy database would: the requests of a race test then overlap between their checks and
+    their writes, so the test fails if the lock that orders them is taken away."""
+
+    def delay(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().startswith(start):
+            time.sleep(seconds)
+
+    sa.event.listen(db.engine, "before_cursor_execute", delay)
+    try:
+        yield
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", delay)
 
 
 def tiny_pdf(title: str = "Certificate") -> bytes:

@@ -4,7 +4,6 @@ approval unless staff override it."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -23,7 +22,7 @@ from tests.factories import (
     make_staff,
     make_user,
 )
-from tests.helpers import outbox, row_counts, run_together
+from tests.helpers import outbox, row_counts, run_together, slow_statements
 from tests.test_query_counts import assert_flat, measure_twice
 from volunteer_hub.audit.models import AuditEvent
 from volunteer_hub.auth.models import User
@@ -236,17 +235,8 @@ def test_twenty_requests_for_the_last_place_give_one_booking(app, frozen):
         _db.session.commit()
         return str(booking.status)
 
-    def slow_insert(conn, cursor, statement, *args) -> None:
-        """Widen the gap between counting the places and taking one, as a busy database
-        would: without the lock on the session's row, every request books."""
-        if statement.startswith("INSERT INTO training_bookings"):
-            time.sleep(0.05)
-
-    sa.event.listen(_db.engine, "before_cursor_execute", slow_insert)
-    try:
+    with slow_statements("INSERT INTO training_bookings"):  # without the lock: 14 booked
         outcomes = run_together(app, book, workers=20, prepare=lambda n: volunteer_ids[n])
-    finally:
-        sa.event.remove(_db.engine, "before_cursor_execute", slow_insert)
     assert outcomes.count("booked") == 1 and outcomes.count("waitlisted") == 19
     assert services.places_held([session_id]) == {session_id: 3}
 
