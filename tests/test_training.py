@@ -33,7 +33,7 @@ from volunteer_hub.placements.models import Placement, PlacementStatus
 from volunteer_hub.roles.models import Role, RoleStatus
 from volunteer_hub.roles.services import details_of, update_role
 from volunteer_hub.shifts.services import calendar_feed
-from volunteer_hub.training import services
+from volunteer_hub.training import services, sessions
 from volunteer_hub.training.models import (
     BookingStatus,
     Course,
@@ -643,8 +643,8 @@ def test_changing_a_session_keeps_places_tells_people_and_offers_new_places(
     session = _db.session.get(TrainingSession, session.id)
     assert session.starts_at == moment("2026-12-09 10:00:00+00:00")
     with pytest.raises(services.TrainingRefused, match="keep at least 2 places"):
-        services.change_session(
+        sessions.change_session(
             session,
-            services.SessionPlan(session.starts_at, session.ends_at, 1, venue="Room 4"),
+            sessions.SessionPlan(session.starts_at, session.ends_at, 1, venue="Room 4"),
             manager,
         )

@@ -23,7 +23,7 @@ from ..reference.services import items_by_ids
 from ..shifts.forms import AttendanceForm
 from ..shifts.services import ShiftRefused, real_moment
 from ..web import render_form
-from . import services
+from . import services, sessions
 from .forms import HUB_PROVIDER, CancelSessionForm, CourseForm, SessionForm
 from .models import BookingStatus, Course, TrainingBooking, TrainingSession
 from .queries import next_sessions, recent_sessions
@@ -161,7 +161,7 @@ def new_session(course_id: int) -> PageResult:
     form.delivery = course.delivery
     if form.validate_on_submit():
         try:
-            services.add_session(course, _plan(form), signed_in_user())
+            sessions.add_session(course, _plan(form), signed_in_user())
         except (services.TrainingRefused, ShiftRefused) as refusal:
             db.session.rollback()
             form.form_errors.append(str(refusal))
@@ -172,9 +172,9 @@ def new_session(course_id: int) -> PageResult:
     return render_form("training/session_form.html", form, course=course, session=None)
 
 
-def _plan(form: SessionForm) -> services.SessionPlan:
+def _plan(form: SessionForm) -> sessions.SessionPlan:
     """What the form says, in UTC (refused for a time the clocks skip)."""
-    return services.SessionPlan(
+    return sessions.SessionPlan(
         starts_at=real_moment(form.day.data, form.start.data),
         ends_at=real_moment(form.day.data, form.end.data),
         places=form.places.data or 0,
@@ -205,7 +205,7 @@ def edit_session(session_id: int) -> PageResult:
     form.delivery = session.course.delivery
     if form.validate_on_submit():
         try:
-            told = services.change_session(session, _plan(form), signed_in_user())
+            told = sessions.change_session(session, _plan(form), signed_in_user())
         except (services.TrainingRefused, ShiftRefused) as refusal:
             db.session.rollback()
             form.form_errors.append(str(refusal))

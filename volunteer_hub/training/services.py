@@ -3,8 +3,8 @@ waiting list and its offers, and registers that create training records."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -18,14 +18,12 @@ from ..locks import lock_row
 from ..mail import queue_email
 from ..organisations.models import Organisation, OrganisationStatus
 from ..organisations.services import can_coordinate, organisations_of
-from ..reference.models import Locality
 from ..reference.settings import setting_int
 from ..urls import external_url
 from .models import (
     HOLDING,
     BookingStatus,
     Course,
-    Delivery,
     RecordSource,
     RecordStatus,
     TrainingBooking,
@@ -65,7 +63,7 @@ def is_offered(course: Course) -> bool:
     )
 
 
-def _lock_session(session: TrainingSession) -> None:
+def lock_session(session: TrainingSession) -> None:
     """Lock the session's row, then read it again: whatever was decided about it meanwhile
     (cancelled, a place taken or given up) is seen before anything is checked."""
     lock_row(TrainingSession, session.id)
@@ -75,7 +73,7 @@ def _lock_session(session: TrainingSession) -> None:
 def _lock_booking(booking: TrainingBooking) -> None:
     """Lock the booking's session, then read the booking again: accepting, cancelling and
     the expiry of an offer are taken one after the other."""
-    _lock_session(booking.session)
+    lock_session(booking.session)
     db.session.refresh(booking)
 
 
@@ -105,109 +103,6 @@ def can_take_register(user: User | None, session: TrainingSession) -> bool:
     return can_manage_course(user, session.course)
 
 
-@dataclass(frozen=True)
-class SessionPlan:
-    """What a new session needs; `runners` are accounts already found by email."""
-
-    starts_at: datetime
-    ends_at: datetime
-    places: int
-    venue: str = ""
-    locality: Locality | None = None
-    online_link: str = ""
-    runners: tuple[User, ...] = ()
-
-
-def add_session(course: Course, plan: SessionPlan, actor: User) -> TrainingSession:
-    _check_plan(course, plan)
-    session = TrainingSession(course=course)
-    _apply_plan(session, plan)
-    db.session.add(session)
-    db.session.flush()
-    record_event("training.session_added", actor=actor, subject=course, session_id=session.id)
-    return session
-
-
-def change_session(session: TrainingSession, plan: SessionPlan, actor: User) -> int:
-    """Change a session that has not started. Never fewer places than are taken; more places
-    go down the waiting list; a new time or place is emailed to everyone with a place.
-    Returns how many people were told."""
-    _lock_session(session)
-    if session.cancelled_at is not None or session.starts_at <= utcnow():
-        raise TrainingRefused("Only a session still to come, and not cancelled, can be changed.")
-    _check_plan(session.course, plan)
-    taken = places_held([session.id]).get(session.id, 0)
-    if plan.places < taken:
-        raise TrainingRefused(
-            f"{taken} people have places: keep at least {taken} places, or cancel the session."
-        )
-    before = (session.starts_at, session.ends_at, session.venue, session.online_link)
-    _apply_plan(session, plan)
-    moved = before != (session.starts_at, session.ends_at, session.venue, session.online_link)
-    told = _tell_change(session) if moved else 0
-    record_event(
-        "training.session_changed",
-        actor=actor,
-        subject=session.course,
-        session_id=session.id,
-        told=told,
-    )
-    offer_free_places(session)
-    return told
-
-
-def _tell_change(session: TrainingSession) -> int:
-    holders = db.session.scalars(
-        select(TrainingBooking)
-        .where(
-            TrainingBooking.session_id == session.id,
-            TrainingBooking.status.in_((BookingStatus.BOOKED, BookingStatus.OFFERED)),
-        )
-        .options(joinedload(TrainingBooking.volunteer))
-    ).all()
-    told = 0
-    for booking in holders:
-        volunteer = booking.volunteer
-        if volunteer is None or not volunteer.is_active:
-            continue
-        queue_email(
-            volunteer.email,
-            "training_changed",
-            recipient_id=volunteer.id,
-            name=volunteer.name,
-            course=session.course.title,
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
-            venue=session.venue,
-            online_link=session.online_link,
-            url=external_url("training.session", session_id=session.id),
-        )
-        told += 1
-    return told
-
-
-def _apply_plan(session: TrainingSession, plan: SessionPlan) -> None:
-    session.starts_at, session.ends_at, session.places = plan.starts_at, plan.ends_at, plan.places
-    session.venue, session.online_link = plan.venue.strip(), plan.online_link.strip()
-    session.locality = plan.locality
-    session.runners = list(plan.runners)
-
-
-def _check_plan(course: Course, plan: SessionPlan) -> None:
-    if plan.ends_at <= plan.starts_at:
-        raise TrainingRefused("The session must end after it starts.")
-    if plan.starts_at <= utcnow():
-        raise TrainingRefused("Choose a start time in the future.")
-    if plan.starts_at > utcnow() + timedelta(days=2 * 366):
-        raise TrainingRefused("Choose a date up to two years ahead.")
-    if plan.places < 1:
-        raise TrainingRefused("A session needs at least one place.")
-    if course.delivery == Delivery.IN_PERSON and not plan.venue.strip():
-        raise TrainingRefused("Give the venue of an in-person session.")
-    if course.delivery == Delivery.ONLINE and not plan.online_link.strip():
-        raise TrainingRefused("Give the joining link of an online session.")
-
-
 def places_held(session_ids: list[int]) -> dict[int, int]:
     """Places held on each session (booked, offered or taken), in one statement."""
     if not session_ids:
@@ -233,7 +128,7 @@ def live_booking(session: TrainingSession, volunteer: User) -> TrainingBooking |
 def book(session: TrainingSession, volunteer: User) -> TrainingBooking:
     """A place if one is free, else a place on the waiting list. The session's row is locked
     before places are counted, so simultaneous requests for the last place give one booking."""
-    _lock_session(session)
+    lock_session(session)
     if session.starts_at <= utcnow():
         raise TrainingRefused("This session has already started.")
     if session.cancelled_at is not None:
@@ -256,13 +151,8 @@ def book(session: TrainingSession, volunteer: User) -> TrainingBooking:
         "training_booked",
         recipient_id=volunteer.id,
         name=volunteer.name,
-        course=session.course.title,
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
         waitlisted=booking.status == BookingStatus.WAITLISTED,
-        venue=session.venue,
-        online_link=session.online_link,
-        url=external_url("training.session", session_id=session.id),
+        **session_details(session),
     )
     return booking
 
@@ -315,7 +205,7 @@ def offer_free_places(session: TrainingSession) -> list[TrainingBooking]:
     """Offer the session's free places to the people waiting, in order. Each offer lasts the
     hub's offer time, but never past the session's start."""
     now = utcnow()
-    _lock_session(session)
+    lock_session(session)
     if session.starts_at <= now or session.cancelled_at is not None:
         return []
     free = session.places - places_held([session.id]).get(session.id, 0)
@@ -327,6 +217,18 @@ def offer_free_places(session: TrainingSession) -> list[TrainingBooking]:
         record_event("training.offered", actor=None, subject=session.course, booking_id=booking.id)
         _tell_offer(booking)
     return offered
+
+
+def session_details(session: TrainingSession) -> dict[str, Any]:
+    """What every email about a session says of it: the course, when, where, its page."""
+    return {
+        "course": session.course.title,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "venue": session.venue,
+        "online_link": session.online_link,
+        "url": external_url("training.session", session_id=session.id),
+    }
 
 
 def _tell_offer(booking: TrainingBooking) -> None:
@@ -449,7 +351,7 @@ def cancel_session(session: TrainingSession, actor: User, reason: str) -> int:
     cancelled, and each person is emailed the reason. Returns how many were told."""
     if not reason.strip():
         raise TrainingRefused("Say why the session is cancelled: the people booked see it.")
-    _lock_session(session)
+    lock_session(session)
     if session.cancelled_at is not None:
         raise TrainingRefused("This session is already cancelled.")
     if session.starts_at <= utcnow():

@@ -12,9 +12,8 @@ from ..database import utcnow
 from ..extensions import db
 from ..mail import queue_email
 from ..reminders import claim_reminder
-from ..urls import external_url
 from .models import BookingStatus, TrainingBooking, TrainingSession
-from .services import expire_offers
+from .services import expire_offers, session_details
 
 REMINDER = "training-reminder"
 AHEAD = timedelta(hours=48)
@@ -50,12 +49,7 @@ def remind_sessions() -> str:
             "training_reminder",
             recipient_id=volunteer.id,
             name=volunteer.name,
-            course=session.course.title,
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
-            venue=session.venue,
-            online_link=session.online_link,
-            url=external_url("training.session", session_id=session.id),
+            **session_details(session),
         )
         sent += 1
     db.session.commit()
