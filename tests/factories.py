@@ -6,11 +6,16 @@ import itertools
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from volunteer_hub.auth.models import AccessLevel, User
 from volunteer_hub.auth.passwords import hash_password
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
+from volunteer_hub.hours import services as hours_services
+from volunteer_hub.hours.models import HoursEntry
 from volunteer_hub.organisations.models import Membership, MembershipLevel, Organisation
+from volunteer_hub.placements.models import Placement, PlacementEvent
 from volunteer_hub.reference.models import Category, Locality, Skill
 from volunteer_hub.roles.models import Role, RolePeriod
 from volunteer_hub.roles.search import refresh_search_entry
@@ -233,3 +238,55 @@ def make_record(
     db.session.add(record)
     db.session.commit()
     return record
+
+
+def make_placement(
+    role: Role | None = None,
+    volunteer: User | None = None,
+    *,
+    approved_at: datetime | None = None,
+    status: str = "approved",
+) -> Placement:
+    """A placement approved at `approved_at` (a year ago unless told), with its timeline."""
+    approved_at = approved_at or utcnow() - timedelta(days=365)
+    placement = Placement(
+        role=role or make_role(),
+        volunteer=volunteer or make_user(),
+        status=status,
+        decided_at=approved_at,
+        status_changed_at=approved_at,
+        created_at=approved_at - timedelta(days=3),
+    )
+    placement.events = [
+        PlacementEvent(status="applied", created_at=approved_at - timedelta(days=3)),
+        PlacementEvent(status="approved", previous="applied", created_at=approved_at),
+    ]
+    db.session.add(placement)
+    db.session.commit()
+    return placement
+
+
+def make_hours(
+    placement: Placement,
+    worked_on: date,
+    quarters: int = 8,
+    *,
+    status: str = "pending",
+    message: str = "Please check",
+) -> HoursEntry:
+    """Hours the placement's volunteer logged, then decided by hub staff as `status` says,
+    through the services, so the rollups and milestones stay in step."""
+    assert placement.volunteer is not None
+    entry = hours_services.log_hours(
+        placement, worked_on, quarters, "Helped out", placement.volunteer, worked_on
+    )
+    if status != "pending":
+        decision = {"approved": "approve", "queried": "query", "rejected": "reject"}[status]
+        hours_services.decide(entry, decision, _hours_verifier(), message)
+    db.session.commit()
+    return entry
+
+
+def _hours_verifier() -> User:
+    verifier = db.session.scalar(select(User).where(User.email == "hours.verifier@example.org"))
+    return verifier or make_staff(name="Vera Verifier", email="hours.verifier@example.org")

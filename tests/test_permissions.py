@@ -24,8 +24,10 @@ from tests.factories import (
     make_category,
     make_check,
     make_course,
+    make_hours,
     make_locality,
     make_organisation,
+    make_placement,
     make_role,
     make_session,
     make_skill,
@@ -95,6 +97,19 @@ def own_only(status: int = 200) -> Statuses:
 def course_providers(status: int = 200) -> Statuses:
     """Staff, and members of an approved organisation (both coordinators): they add courses."""
     return {**signed_in(status), VOLUNTEER: 403}
+
+
+def hours_deciders(own: int | None = None, status: int = 200) -> Statuses:
+    """The role's organisation's coordinators and staff (the verifiers of `world.items
+    ["hours"]`), and the volunteer whose hours they are when `own` is given; other accounts
+    get 404, as the entry is not theirs to know of."""
+    return {
+        **signed_in(404),
+        VOLUNTEER: own if own is not None else 404,
+        COORDINATOR: status,
+        STAFF: status,
+        ADMIN: status,
+    }
 
 
 def admin_only(status: int = 200) -> Statuses:
@@ -566,6 +581,20 @@ MATRIX: dict[str, list[Case]] = {
     "training_staff.expiring_csv": [Case(get=staff_only())],
     "training_staff.gaps": [Case(get=staff_only())],
     "training_staff.gaps_csv": [Case(get=staff_only())],
+    # Hours: the volunteer's own pages.
+    "hours.mine": [Case(get=signed_in())],
+    "hours.entry": [
+        Case(get=hours_deciders(own=200), args=lambda w: {"entry_id": w.items["hours"].id}),
+        Case(get=signed_in(404), args=lambda w: {"entry_id": 999_999}),
+    ],
+    # End of the volunteer's hours pages.
+    #
+    # Hours: verification by the organisation's coordinators and hub staff.
+    # End of hours verification.
+    #
+    # Hours: logging in bulk, importing and exporting.
+    # End of hours files.
+    #
     "api.roles": [Case(get=everyone(200))],
     "api.role": [
         Case(get=everyone(200), args=lambda w: {"role_id": w.published_role.id}),
@@ -613,6 +642,21 @@ def _placement(role: Role, volunteer: User) -> Placement:
     db.session.add(placement)
     db.session.commit()
     return placement
+
+
+def _hours_items(organisation: Organisation, volunteer: User, other: User) -> dict[str, Any]:
+    """An approved placement each for the volunteer and the other volunteer, with hours
+    waiting to be verified on each."""
+    role = make_role(organisation, title="Story time reader")
+    placement = make_placement(role, volunteer)
+    other_placement = make_placement(role, other)
+    today = utcnow().date()
+    return {
+        "hours_role": role,
+        "hours_placement": placement,
+        "hours": make_hours(placement, today - timedelta(days=2)),
+        "other_hours": make_hours(other_placement, today - timedelta(days=3)),
+    }
 
 
 def make_world() -> World:
@@ -694,6 +738,7 @@ def make_world() -> World:
             "training_booking": training_booking,
             "submitted_record": submitted_record,
             "other_placement": _placement(published_role, other),
+            **_hours_items(organisation, volunteer, other),
         },
     )
 

@@ -3,6 +3,7 @@
 from .audit.models import AuditEvent
 from .auth.models import User
 from .files import StoredFile
+from .hours.models import HoursEntry, HoursEvent, Milestone, RoleMonthHours, VolunteerMonthHours
 from .jobs import JobRun
 from .mail import OutboxEmail
 from .organisations.models import Invitation, Membership, Organisation
@@ -23,16 +24,20 @@ __all__ = [
     "Concept",
     "Course",
     "DeclineMessage",
+    "HoursEntry",
+    "HoursEvent",
     "Invitation",
     "JobRun",
     "Locality",
     "Membership",
+    "Milestone",
     "Organisation",
     "OutboxEmail",
     "Placement",
     "PlacementEvent",
     "ReminderClaim",
     "Role",
+    "RoleMonthHours",
     "RolePeriod",
     "Setting",
     "Shift",
@@ -43,5 +48,6 @@ __all__ = [
     "TrainingRecord",
     "TrainingSession",
     "User",
+    "VolunteerMonthHours",
     "VolunteerProfile",
 ]

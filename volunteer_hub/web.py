@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import Response, render_template, request
 from flask_wtf import FlaskForm
+
+# What a view returns: a response, a page, or a page with its status.
+PageResult = Response | str | tuple[str, int]
 
 
 def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:

@@ -81,6 +81,8 @@ class Organisation(TimestampMixin, Model):
     safeguarding_lead_email: Mapped[str | None] = mapped_column(String(254))
     insurance_held: Mapped[bool] = mapped_column(default=False)
     insurance_expires_on: Mapped[date | None] = mapped_column(index=True)
+    # Hours from attended shifts are approved at once instead of waiting to be verified.
+    approves_shift_hours: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(12), default=OrganisationStatus.PENDING, index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

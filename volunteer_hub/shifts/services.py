@@ -15,6 +15,7 @@ from ..auth.models import User
 from ..clock import hub_zone, local_today
 from ..database import utcnow
 from ..extensions import db
+from ..hours.services import record_shift_hours, withdraw_shift_hours
 from ..locks import lock_row
 from ..placements.models import Placement, PlacementStatus
 from ..placements.services import move
@@ -208,7 +209,8 @@ def cancel(booking: ShiftBooking, volunteer: User, now: datetime) -> None:
 
 
 def mark_attendance(booking: ShiftBooking, status: BookingStatus, actor: User) -> None:
-    """Attended or did not come; the first attended shift starts an approved placement."""
+    """Attended or did not come; the first attended shift starts an approved placement, and
+    each attended shift logs the volunteer's hours for it."""
     if status not in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW):
         raise ShiftRefused("Choose attended or did not come.")
     if booking.status == BookingStatus.CANCELLED:
@@ -220,6 +222,10 @@ def mark_attendance(booking: ShiftBooking, status: BookingStatus, actor: User) -
     record_event(f"shift.{status}", actor=actor, subject=booking.shift, booking_id=booking.id)
     if status == BookingStatus.ATTENDED and booking.placement.status == PlacementStatus.APPROVED:
         move(booking.placement, PlacementStatus.ACTIVE, actor, reason="first shift attended")
+    if status == BookingStatus.ATTENDED:
+        record_shift_hours(booking, actor)
+    else:
+        withdraw_shift_hours(booking, actor)
 
 
 def bookings_of(volunteer: User, since: datetime) -> list[ShiftBooking]:

@@ -1,0 +1,1 @@
+"""Volunteer hours: logging, verification, rollups, totals and milestones."""

@@ -1,0 +1,375 @@
+"""Hours rules: who logs against which placement and when, verification (approve, query,
+reject, bulk approve), the volunteer's correction, staff reversal, and hours from attended
+shifts.
+
+Every change goes through `_move` or `_approve`, which record it on the entry's history and
+in the audit trail and keep the rollups and milestones in step; the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+
+from ..audit.services import record_event
+from ..auth.models import User
+from ..clock import local_date
+from ..database import utcnow
+from ..extensions import db
+from ..mail import queue_email
+from ..organisations.services import can_coordinate
+from ..placements.models import Placement, PlacementEvent, PlacementStatus
+from ..roles.models import Role
+from ..shifts.models import ShiftBooking
+from ..urls import external_url
+from .models import (
+    HOURS_TRANSITIONS,
+    MOST_QUARTERS,
+    QUARTERS_PER_HOUR,
+    HoursEntry,
+    HoursEvent,
+    HoursStatus,
+)
+from .rollup import add_to_rollups, lock_volunteers, record_milestones
+
+# Placements a volunteer logs against; the deciders may also log late hours once one ended.
+VOLUNTEER_LOGS = frozenset({PlacementStatus.APPROVED, PlacementStatus.ACTIVE})
+VERIFIER_LOGS = VOLUNTEER_LOGS | {PlacementStatus.ENDED}
+NOTE_LENGTH = 500
+
+
+class HoursRefused(Exception):
+    """A change to hours that cannot be made, with the reason in plain words."""
+
+
+class EntryInvalid(HoursRefused):
+    """Hours that break a rule about one field (`worked_on`, `hours` or `placement`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def parse_hours(text: str) -> int:
+    """Quarter-hours from what a person typed ("2", "1.5", "0.25"), or `EntryInvalid`."""
+    try:
+        hours = Decimal(text.strip())
+    except InvalidOperation:
+        raise EntryInvalid("hours", "Enter the hours as a number, like 2 or 1.5") from None
+    if not hours.is_finite():
+        raise EntryInvalid("hours", "Enter the hours as a number, like 2 or 1.5")
+    quarters = hours * QUARTERS_PER_HOUR
+    if quarters != quarters.to_integral_value():
+        raise EntryInvalid("hours", "Enter hours in quarter-hour steps, like 1.25, 1.5 or 1.75")
+    if not 1 <= quarters <= MOST_QUARTERS:
+        raise EntryInvalid("hours", "Enter from 0.25 to 24 hours")
+    return int(quarters)
+
+
+def can_verify(user: User | None, role: Role) -> bool:
+    """The role's organisation's coordinators and hub staff."""
+    return can_coordinate(user, role.organisation)
+
+
+def can_verify_entry(user: User | None, entry: HoursEntry) -> bool:
+    """Verifiers of the role, never for their own hours."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.id != entry.volunteer_id
+        and can_verify(user, entry.role)
+    )
+
+
+def can_see_entry(user: User | None, entry: HoursEntry) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return user.id == entry.volunteer_id or can_verify(user, entry.role)
+
+
+def approved_on(placement: Placement) -> date:
+    """The local day the placement was first approved (the first day hours may be logged)."""
+    approved_at = db.session.scalar(
+        select(PlacementEvent.created_at)
+        .where(
+            PlacementEvent.placement_id == placement.id,
+            PlacementEvent.status == PlacementStatus.APPROVED,
+        )
+        .order_by(PlacementEvent.created_at, PlacementEvent.id)
+        .limit(1)
+    )
+    return local_date(approved_at or placement.decided_at or placement.created_at)
+
+
+def logging_window(placement: Placement, today: date) -> tuple[date, date]:
+    """The first and last days hours may be logged for: from approval to the end or today."""
+    first = approved_on(placement)
+    last = today
+    if placement.status == PlacementStatus.ENDED:
+        last = min(today, local_date(placement.status_changed_at))
+    return first, last
+
+
+def check_entry(placement: Placement, worked_on: date, today: date) -> None:
+    if worked_on > today:
+        raise EntryInvalid("worked_on", "The date cannot be in the future")
+    first, last = logging_window(placement, today)
+    if worked_on < first:
+        raise EntryInvalid(
+            "worked_on",
+            f"Enter a date on or after {first:%-d %B %Y}, when your place on this role "
+            "was approved",
+        )
+    if worked_on > last:
+        raise EntryInvalid(
+            "worked_on", f"Enter a date on or before {last:%-d %B %Y}, when this placement ended"
+        )
+
+
+def _check_placement(placement: Placement, actor: User) -> bool:
+    """Whether `actor` logs as a verifier (their entries are approved at once)."""
+    if actor.id == placement.volunteer_id:
+        if placement.status not in VOLUNTEER_LOGS:
+            raise EntryInvalid("placement", "You can log hours once your place is approved")
+        return False
+    if not can_verify(actor, placement.role):
+        raise HoursRefused("You cannot log hours for this role.")
+    if placement.volunteer_id is None or placement.status not in VERIFIER_LOGS:
+        raise EntryInvalid("placement", "Hours can be logged only for a placement that started")
+    return True
+
+
+def log_hours(
+    placement: Placement, worked_on: date, quarters: int, note: str, actor: User, today: date
+) -> HoursEntry:
+    """Log hours for the placement's volunteer. The volunteer's own entries wait for
+    verification; a coordinator's or staff member's are approved as they are logged."""
+    as_verifier = _check_placement(placement, actor)
+    check_entry(placement, worked_on, today)
+    if not 1 <= quarters <= MOST_QUARTERS:
+        raise EntryInvalid("hours", "Enter from 0.25 to 24 hours")
+    assert placement.volunteer_id is not None  # noqa: S101 - checked above
+    entry = HoursEntry(
+        volunteer_id=placement.volunteer_id,
+        placement_id=placement.id,
+        role_id=placement.role_id,
+        worked_on=worked_on,
+        quarters=quarters,
+        note=note.strip()[:NOTE_LENGTH],
+        logged_by_id=actor.id,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    _history(entry, "logged", actor)
+    record_event("hours.logged", actor=actor, subject=entry, quarters=quarters)
+    if as_verifier:
+        _approve([entry], actor)
+    return entry
+
+
+def _lock(entries: Sequence[HoursEntry]) -> None:
+    """Lock the entries' volunteers, then read the entries again: whatever was decided
+    meanwhile is seen before anything is checked."""
+    lock_volunteers(entry.volunteer_id for entry in entries)
+    for entry in entries:
+        db.session.refresh(entry)
+
+
+def _history(entry: HoursEntry, action: str, actor: User | None, message: str = "") -> None:
+    entry.events.append(
+        HoursEvent(
+            action=action,
+            status=entry.status,
+            actor_id=actor.id if actor else None,
+            message=message,
+        )
+    )
+
+
+def _move(
+    entry: HoursEntry, new: HoursStatus, actor: User | None, action: str, message: str = ""
+) -> None:
+    """Change the entry's status (already locked), keeping the rollups in step."""
+    current = HoursStatus(entry.status)
+    if new not in HOURS_TRANSITIONS[current]:
+        raise HoursRefused(
+            f"These hours are {entry.status_label.lower()}: they cannot be {action}."
+        )
+    if current == HoursStatus.APPROVED:
+        add_to_rollups([entry], -1)
+    entry.status = new
+    if new in (HoursStatus.QUERIED, HoursStatus.REJECTED):
+        entry.message = message
+    if new != HoursStatus.PENDING:
+        entry.verified_by_id = actor.id if actor else None
+        entry.verified_at = utcnow()
+    _history(entry, action, actor, message)
+    record_event(f"hours.{action}", actor=actor, subject=entry, reason=message)
+
+
+def _approve(entries: Sequence[HoursEntry], actor: User | None) -> None:
+    """Approve entries (already locked and pending), then record any milestone reached."""
+    for entry in entries:
+        if entry.status != HoursStatus.PENDING:
+            raise HoursRefused(
+                f"These hours are {entry.status_label.lower()}: they cannot be approved."
+            )
+        entry.status = HoursStatus.APPROVED
+        entry.message = ""
+        entry.verified_by_id = actor.id if actor else None
+        entry.verified_at = utcnow()
+        _history(entry, "approved", actor)
+        record_event("hours.approved", actor=actor, subject=entry)
+    add_to_rollups(entries, 1)
+    for volunteer in {entry.volunteer for entry in entries}:
+        record_milestones(volunteer)
+
+
+DECISIONS = {
+    "approve": HoursStatus.APPROVED,
+    "query": HoursStatus.QUERIED,
+    "reject": HoursStatus.REJECTED,
+}
+ACTIONS = {HoursStatus.QUERIED: "queried", HoursStatus.REJECTED: "rejected"}
+
+
+def decide(entry: HoursEntry, decision: str, actor: User, message: str = "") -> None:
+    """Approve, query (the volunteer sees the message) or reject (with a reason)."""
+    if not can_verify_entry(actor, entry):
+        raise HoursRefused("You cannot verify these hours.")
+    _lock([entry])
+    new = DECISIONS[decision]
+    if new == HoursStatus.APPROVED:
+        _approve([entry], actor)
+        return
+    if not message.strip():
+        raise HoursRefused(
+            "Say what the volunteer should check."
+            if new == HoursStatus.QUERIED
+            else "Say why these hours are not accepted."
+        )
+    _move(entry, new, actor, ACTIONS[new], message.strip())
+    _tell_volunteer(entry, ACTIONS[new], message.strip())
+
+
+def bulk_approve(entries: Sequence[HoursEntry], actor: User) -> int:
+    """Approve every entry still pending that `actor` may verify; returns how many."""
+    mine = [entry for entry in entries if can_verify_entry(actor, entry)]
+    _lock(mine)
+    pending = [entry for entry in mine if entry.status == HoursStatus.PENDING]
+    if pending:
+        _approve(pending, actor)
+    return len(pending)
+
+
+def correct(
+    entry: HoursEntry, volunteer: User, worked_on: date, quarters: int, note: str, today: date
+) -> None:
+    """The volunteer changes hours still waiting or queried; a queried entry goes back to be
+    verified again."""
+    if volunteer.id != entry.volunteer_id:
+        raise HoursRefused("You can change only your own hours.")
+    _lock([entry])
+    if entry.status not in (HoursStatus.PENDING, HoursStatus.QUERIED):
+        raise HoursRefused("These hours have been decided: they cannot be changed now.")
+    check_entry(entry.placement, worked_on, today)
+    entry.worked_on, entry.quarters = worked_on, quarters
+    entry.note = note.strip()[:NOTE_LENGTH]
+    if entry.status == HoursStatus.QUERIED:
+        _move(entry, HoursStatus.PENDING, volunteer, "resubmitted")
+    else:
+        _history(entry, "changed", volunteer)
+        record_event("hours.changed", actor=volunteer, subject=entry)
+
+
+def reverse(entry: HoursEntry, actor: User, reason: str) -> None:
+    """Staff undo a decision, with a reason: the entry waits to be verified again."""
+    if not actor.is_staff:
+        raise HoursRefused("Only hub staff can reverse a decision.")
+    if not reason.strip():
+        raise HoursRefused("Say why the decision is reversed.")
+    _lock([entry])
+    if entry.status not in (HoursStatus.APPROVED, HoursStatus.REJECTED):
+        raise HoursRefused("Only verified or rejected hours can be reversed.")
+    _move(entry, HoursStatus.PENDING, actor, "reversed", reason.strip())
+    _tell_volunteer(entry, "reversed", reason.strip())
+
+
+def shift_quarters(booking: ShiftBooking) -> int:
+    """The shift's length in quarter-hours, to the nearest quarter, within one day."""
+    minutes = (booking.shift.ends_at - booking.shift.starts_at).total_seconds() / 60
+    return max(1, min(MOST_QUARTERS, round(minutes / 15)))
+
+
+def shift_entry(booking: ShiftBooking) -> HoursEntry | None:
+    return db.session.scalar(select(HoursEntry).where(HoursEntry.shift_booking_id == booking.id))
+
+
+def record_shift_hours(booking: ShiftBooking, actor: User) -> HoursEntry | None:
+    """Hours for an attended shift: waiting to be verified, or approved at once where the
+    organisation has chosen so. Marking the same shift attended again changes nothing."""
+    if booking.volunteer_id is None:
+        return None
+    entry = shift_entry(booking)
+    approve_now = booking.shift.role.organisation.approves_shift_hours
+    if entry is None:
+        entry = HoursEntry(
+            volunteer_id=booking.volunteer_id,
+            placement_id=booking.placement_id,
+            role_id=booking.shift.role_id,
+            worked_on=local_date(booking.shift.starts_at),
+            quarters=shift_quarters(booking),
+            note="Shift attended",
+            shift_booking_id=booking.id,
+            logged_by_id=actor.id,
+        )
+        db.session.add(entry)
+        db.session.flush()
+        _history(entry, "logged", actor, "From the shift's register")
+        record_event("hours.logged", actor=actor, subject=entry, shift_booking_id=booking.id)
+    else:
+        _lock([entry])
+        if entry.status != HoursStatus.REJECTED:
+            return entry
+        _move(entry, HoursStatus.PENDING, actor, "restored", "The register was corrected")
+    if approve_now:
+        _lock([entry])
+        _approve([entry], actor)
+    return entry
+
+
+def withdraw_shift_hours(booking: ShiftBooking, actor: User) -> None:
+    """The register now says the volunteer did not come: their hours for it no longer count."""
+    entry = shift_entry(booking)
+    if entry is None:
+        return
+    _lock([entry])
+    if entry.status != HoursStatus.REJECTED:
+        _move(
+            entry,
+            HoursStatus.REJECTED,
+            actor,
+            "rejected",
+            "The register was corrected: marked as not attending this shift",
+        )
+
+
+def _tell_volunteer(entry: HoursEntry, decision: str, message: str) -> None:
+    volunteer = entry.volunteer
+    if volunteer.deleted_at is not None:
+        return
+    queue_email(
+        volunteer.email,
+        "hours_decided",
+        recipient_id=volunteer.id,
+        name=volunteer.name,
+        decision=decision,
+        message=message,
+        role=entry.role.title,
+        worked_on=entry.worked_on,
+        hours=entry.quarters,
+        url=external_url("hours.entry", entry_id=entry.id),
+    )
