@@ -2,7 +2,7 @@
 
 Revision ID: 3a140df51684
 Revises: cf97ef8d625d
-Create Date: 2026-11-23 00:24:54.988586
+Create Date: 2026-11-23 01:02:05.811227
 
 """
 from alembic import op
@@ -35,7 +35,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('role_id', 'month', name=op.f('pk_hours_role_months'))
     )
     with op.batch_alter_table('hours_role_months', schema=None) as batch_op:
-        batch_op.create_index('ix_hours_role_months_month_role', ['month', 'role_id'], unique=False)
+        batch_op.create_index('ix_hours_role_months_month_role_quarters', ['month', 'role_id', 'quarters'], unique=False)
+        batch_op.create_index('ix_hours_role_months_role_month_quarters', ['role_id', 'month', 'quarters'], unique=False)
 
     op.create_table('hours_volunteer_months',
     sa.Column('volunteer_id', sa.Integer(), nullable=False),
@@ -123,7 +124,8 @@ def downgrade():
 
     op.drop_table('hours_volunteer_months')
     with op.batch_alter_table('hours_role_months', schema=None) as batch_op:
-        batch_op.drop_index('ix_hours_role_months_month_role')
+        batch_op.drop_index('ix_hours_role_months_role_month_quarters')
+        batch_op.drop_index('ix_hours_role_months_month_role_quarters')
 
     op.drop_table('hours_role_months')
     op.drop_table('milestones')

@@ -136,7 +136,12 @@ class RoleMonthHours(Model):
     """Approved quarter-hours per role and month: the organisation's and the hub's totals."""
 
     __tablename__ = "hours_role_months"
-    __table_args__ = (Index("ix_hours_role_months_month_role", "month", "role_id"),)
+    # Both orders cover the quarters, so totals over a range of months, or per role, are read
+    # from an index alone.
+    __table_args__ = (
+        Index("ix_hours_role_months_month_role_quarters", "month", "role_id", "quarters"),
+        Index("ix_hours_role_months_role_month_quarters", "role_id", "month", "quarters"),
+    )
 
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"), primary_key=True)
     month: Mapped[date] = mapped_column(primary_key=True)

@@ -155,14 +155,18 @@ def totals_by(
     role rollup; `start` and `end` are months (inclusive); `organisation_id` limits to one
     organisation's roles. Roles with no category or locality are grouped as "Not set"."""
     label, joined, key = GROUPINGS[grouping]
-    total = func.sum(RoleMonthHours.quarters)
-    query = select(key, label, total).join(Role, Role.id == RoleMonthHours.role_id)
+    per_role = select(RoleMonthHours.role_id, func.sum(RoleMonthHours.quarters).label("q"))
+    if organisation_id is not None:
+        per_role = per_role.join(Role, Role.id == RoleMonthHours.role_id)
+    roles = _within(per_role, start, end, organisation_id).group_by(RoleMonthHours.role_id)
+    roles = roles.subquery()
+    total = func.sum(roles.c.q)
+    query = select(key, label, total).select_from(roles).join(Role, Role.id == roles.c.role_id)
     if joined is Organisation:
         query = query.join(Organisation, Organisation.id == Role.organisation_id)
     elif joined is not None:
         foreign = Role.category_id if joined is Category else Role.locality_id
         query = query.outerjoin(joined, joined.id == foreign)
-    query = _within(query, start, end, organisation_id)
     rows = db.session.execute(
         query.group_by(key, label).having(total > 0).order_by(total.desc(), label)
     )
