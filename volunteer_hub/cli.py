@@ -90,20 +90,29 @@ def seed_demo(volunteers: int) -> None:
 
 
 @hub.command("bench-data")
-@click.option("--volunteers", default=20000, show_default=True, help="Volunteers in all.")
+@click.option("--volunteers", default=50000, show_default=True, help="Volunteers in all.")
 @click.option("--organisations", default=2000, show_default=True, help="Organisations in all.")
 @click.option("--roles", default=10000, show_default=True, help="Published roles in all.")
+@click.option(
+    "--hours",
+    default=1_000_000,
+    show_default=True,
+    help="Approved hours entries in all, over the bench volunteers.",
+)
 @with_appcontext
-def bench_data(volunteers: int, organisations: int, roles: int) -> None:
-    """Fill the database with many volunteers, organisations and roles for bench/."""
+def bench_data(volunteers: int, organisations: int, roles: int, hours: int) -> None:
+    """Fill the database with many volunteers, organisations, roles and hours for bench/."""
     from .bench_data import seed_bench_data
+    from .bench_hours import seed_bench_hours
     from .bench_roles import analyse, seed_bench_roles
 
     added = seed_bench_data(volunteers, progress=click.echo)
     click.echo(f"Added {added:,} bench volunteers.")
     added = seed_bench_roles(organisations, roles, progress=click.echo)
-    analyse()
     click.echo(f"Added {added:,} bench roles.")
+    added = seed_bench_hours(hours, progress=click.echo)
+    analyse()
+    click.echo(f"Added {added:,} bench hours entries.")
 
 
 @hub.command("scheduler")

@@ -16,6 +16,7 @@ from .extensions import db
 from .periods import PERIODS
 from .reference.models import Category, Locality, Skill
 from .reference.services import seed_reference_data, seed_reference_items
+from .seed_hours import seed_hours
 from .seed_placements import seed_placements
 from .seed_roles import seed_organisations_and_roles
 from .seed_training import seed_training
@@ -114,6 +115,7 @@ def seed_demo_data(
     coordinator = seed_organisations_and_roles(rng, password_hash, say)
     seed_placements(rng, say)
     seed_training(volunteer, staff, say)
+    seed_hours(random.Random(6), say)  # after the placements, shifts and training
     db.session.commit()
     return [
         ("admin", admin.email),

@@ -11,7 +11,18 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    Date,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..auth.models import User
@@ -20,7 +31,14 @@ from ..locks import lock_row
 from ..mail import queue_email
 from ..reference.settings import setting_list
 from ..urls import external_url
-from .models import QUARTERS_PER_HOUR, HoursEntry, Milestone, RoleMonthHours, VolunteerMonthHours
+from .models import (
+    QUARTERS_PER_HOUR,
+    HoursEntry,
+    HoursStatus,
+    Milestone,
+    RoleMonthHours,
+    VolunteerMonthHours,
+)
 
 
 def month_of(day: date) -> date:
@@ -106,3 +124,85 @@ def record_milestones(volunteer: User) -> list[Milestone]:
             url=external_url("hours.mine"),
         )
     return new
+
+
+def rebuild_rollups() -> int:
+    """Compute both rollups afresh from the approved entries, and record each milestone the
+    volunteers' totals have reached that is not recorded yet, dated by the approval that
+    crossed it; returns how many milestones were recorded.
+
+    For hours loaded in bulk (demo and bench data), with nothing else writing hours meanwhile:
+    every decision keeps the rollups in step itself. The result is what the decisions would
+    have given (rollup rows at zero apart); no thank-you email is sent for the milestones."""
+    approved = HoursEntry.status == HoursStatus.APPROVED
+    month = _first_of_month(HoursEntry.worked_on)
+    db.session.execute(delete(RoleMonthHours))
+    db.session.execute(delete(VolunteerMonthHours))
+    db.session.execute(
+        insert(VolunteerMonthHours).from_select(
+            ["volunteer_id", "role_id", "month", "quarters"],
+            select(
+                HoursEntry.volunteer_id, HoursEntry.role_id, month, func.sum(HoursEntry.quarters)
+            )
+            .where(approved)
+            .group_by(HoursEntry.volunteer_id, HoursEntry.role_id, month),
+        )
+    )
+    db.session.execute(
+        insert(RoleMonthHours).from_select(
+            ["role_id", "month", "quarters"],
+            select(
+                VolunteerMonthHours.role_id,
+                VolunteerMonthHours.month,
+                func.sum(VolunteerMonthHours.quarters),
+            ).group_by(VolunteerMonthHours.role_id, VolunteerMonthHours.month),
+        )
+    )
+    return _milestones_from_entries()
+
+
+def _first_of_month(day: Any) -> Any:
+    """SQL for the first day of `day`'s month, as `month_of` gives it."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.date_trunc(literal_column("'month'"), day), Date)
+    return func.date(day, literal_column("'start of month'"))
+
+
+def _milestones_from_entries() -> int:
+    """Record the milestones reached and not recorded: each at the first approval after
+    which the volunteer's running total of approved hours reached it."""
+    hours = milestone_hours()
+    if not hours:
+        return 0
+    approved_at = func.coalesce(HoursEntry.verified_at, HoursEntry.updated_at)
+    running = (
+        select(
+            HoursEntry.volunteer_id,
+            approved_at.label("approved_at"),
+            func.sum(HoursEntry.quarters)
+            .over(partition_by=HoursEntry.volunteer_id, order_by=(approved_at, HoursEntry.id))
+            .label("quarters"),
+        )
+        .where(HoursEntry.status == HoursStatus.APPROVED)
+        .subquery("running")
+    )
+    thresholds = union_all(*(select(literal(each).label("hours")) for each in hours)).subquery(
+        "thresholds"
+    )
+    recorded = exists().where(
+        Milestone.volunteer_id == running.c.volunteer_id, Milestone.hours == thresholds.c.hours
+    )
+    reached = (
+        select(running.c.volunteer_id, thresholds.c.hours, func.min(running.c.approved_at))
+        .join_from(
+            running, thresholds, running.c.quarters >= thresholds.c.hours * QUARTERS_PER_HOUR
+        )
+        .where(~recorded)
+        .group_by(running.c.volunteer_id, thresholds.c.hours)
+    )
+    added = db.session.scalars(
+        insert(Milestone)
+        .from_select(["volunteer_id", "hours", "reached_at"], reached)
+        .returning(Milestone.id)
+    )
+    return len(added.all())
