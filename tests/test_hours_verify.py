@@ -29,9 +29,11 @@ from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db as _db
 from volunteer_hub.hours.models import HoursEntry, HoursEvent, Milestone
 from volunteer_hub.hours.rollup import approved_quarters
+from volunteer_hub.organisations.forms import form_data
 from volunteer_hub.organisations.models import Organisation
 from volunteer_hub.placements.models import Placement
 from volunteer_hub.roles.models import Role
+from volunteer_hub.shifts.models import Shift, ShiftBooking
 
 NOW = "2026-11-20 10:00:00+00:00"
 TODAY = date(2026, 11, 20)
@@ -505,3 +507,46 @@ def test_totals_count_only_verified_hours(hub, client, login_as):
         assert f"Verified hours by {caption}" in hub_page
     for left_out in ("5 hours", "7 hours", "11 hours"):
         assert left_out not in hub_page
+
+
+# --- The organisation's choice ------------------------------------------------------------------
+
+
+def test_an_organisation_chooses_to_approve_shift_hours_at_once(hub, client, login_as):
+    login_as(hub.coordinator)
+    url = f"/org/{hub.organisation.slug}/edit"
+    assert "Approve hours from attended shifts at once" in client.get(url).text
+    data = {
+        key: value
+        for key, value in form_data(hub.organisation).items()
+        if value not in (None, False) and key != "causes"
+    } | {"charity_number": "1234567"}
+    assert client.post(url, data=data | {"approves_shift_hours": "y"}).status_code == 302
+    _db.session.refresh(hub.organisation)
+    assert hub.organisation.approves_shift_hours
+    attended = _attend_a_shift(hub, client, days_ago=2)
+    assert attended.status == "approved" and approved_quarters(hub.ann.id) == 12
+
+    assert client.post(url, data=data).status_code == 302
+    _db.session.refresh(hub.organisation)
+    assert not hub.organisation.approves_shift_hours
+    assert _attend_a_shift(hub, client, days_ago=1).status == "pending"
+    assert approved_quarters(hub.ann.id) == 12
+
+
+def _attend_a_shift(hub: Hub, client, days_ago: int) -> HoursEntry:
+    """A three-hour shift Ann booked, marked attended on its register by the coordinator."""
+    starts = utcnow() - timedelta(days=days_ago)
+    shift = Shift(role=hub.role, starts_at=starts, ends_at=starts + timedelta(hours=3), places=4)
+    booking = ShiftBooking(shift=shift, placement=hub.ann_placement, volunteer=hub.ann)
+    _db.session.add_all([shift, booking])
+    _db.session.commit()
+    marked = client.post(
+        f"/shifts/{shift.id}/attendance", data={"booking_id": booking.id, "status": "attended"}
+    )
+    assert marked.status_code == 302
+    found = _db.session.scalar(
+        sa.select(HoursEntry).where(HoursEntry.shift_booking_id == booking.id)
+    )
+    assert found is not None and found.quarters == 12
+    return found
