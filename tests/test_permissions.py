@@ -590,6 +590,54 @@ MATRIX: dict[str, list[Case]] = {
     # End of the volunteer's hours pages.
     #
     # Hours: verification by the organisation's coordinators and hub staff.
+    # The organisation's pages are like its other /org pages (outsiders 403; 404 while it is
+    # not approved); a stray post to a form answers with its errors. Deciding an entry: its
+    # verifiers (a post without a decision: 422); the volunteer whose hours they are is
+    # refused (403); anyone else does not learn the entry exists (404). Only staff reverse.
+    "hours_verify.org_list": [
+        Case(get=organisation_only(), args=lambda w: {"slug": w.organisation.slug}),
+        Case(
+            get=organisation_only(outsider=404),
+            args=lambda w: {"slug": w.items["pending_organisation"].slug},
+        ),
+    ],
+    "hours_verify.org_bulk_approve": [
+        Case(post=organisation_only(422), args=lambda w: {"slug": w.organisation.slug}),
+    ],
+    "hours_verify.log_for": [
+        Case(
+            get=organisation_only(),
+            post=organisation_only(422),
+            args=lambda w: {"slug": w.organisation.slug},
+        ),
+    ],
+    "hours_verify.grid": [
+        Case(
+            get=organisation_only(),
+            post=organisation_only(422),
+            args=lambda w: {"slug": w.organisation.slug},
+        ),
+    ],
+    "hours_verify.org_totals": [
+        Case(get=organisation_only(), args=lambda w: {"slug": w.organisation.slug}),
+    ],
+    "hours_verify.decide": [
+        Case(
+            post=hours_deciders(own=403, status=422),
+            args=lambda w: {"entry_id": w.items["hours"].id},
+        ),
+        Case(post=signed_in(404), args=lambda w: {"entry_id": 999_999}),
+    ],
+    "hours_verify.reverse": [
+        Case(
+            post={**hours_deciders(own=403, status=403), STAFF: 422, ADMIN: 422},
+            args=lambda w: {"entry_id": w.items["hours"].id},
+        ),
+        Case(post=signed_in(404), args=lambda w: {"entry_id": 999_999}),
+    ],
+    "hours_verify.staff_queue": [Case(get=staff_only())],
+    "hours_verify.staff_bulk_approve": [Case(post=staff_only(422))],
+    "hours_verify.staff_totals": [Case(get=staff_only())],
     # End of hours verification.
     #
     # Hours: logging in bulk, importing and exporting.

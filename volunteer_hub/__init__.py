@@ -16,6 +16,7 @@ from .discover import feed_views  # noqa: F401 - adds the feed and embed routes 
 from .discover.views import bp as discover_bp
 from .errors import register_errorhandlers
 from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from .hours.verify_views import bp as hours_verify_bp
 from .hours.views import bp as hours_bp
 from .organisations.views import bp as organisations_bp
 from .placements.deciding_views import bp as deciding_bp
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     evidence_bp,
     training_staff_bp,
     hours_bp,
+    hours_verify_bp,
     discover_bp,
     api_bp,
     staff_bp,

@@ -373,3 +373,63 @@ def _tell_volunteer(entry: HoursEntry, decision: str, message: str) -> None:
         hours=entry.quarters,
         url=external_url("hours.entry", entry_id=entry.id),
     )
+
+
+# --- The verifiers' pages: the decisions open to an entry, and the bulk grid ----------------
+
+PAST = {"approve": "approved", "query": "queried", "reject": "rejected"}
+
+
+def decisions_for(entry: HoursEntry) -> list[str]:
+    """The decisions a verifier may make on the entry as it stands: any while it waits; only
+    to reject once queried (the volunteer may still correct it); none once decided, as a
+    decision is undone only by staff reversing it."""
+    if entry.status == HoursStatus.PENDING:
+        return list(DECISIONS)
+    if entry.status == HoursStatus.QUERIED:
+        return ["reject"]
+    return []
+
+
+def verify(entry: HoursEntry, decision: str, actor: User, message: str = "") -> None:
+    """`decide`, limited to the decisions open to the entry (`decisions_for`), read under
+    the volunteer's lock so a decision made meanwhile is seen."""
+    if not can_verify_entry(actor, entry):
+        raise HoursRefused("You cannot verify these hours.")
+    _lock([entry])
+    if decision not in decisions_for(entry):
+        raise HoursRefused(
+            f"These hours are {entry.status_label.lower()}: they cannot be {PAST[decision]}."
+        )
+    decide(entry, decision, actor, message)
+
+
+class RowsRefused(HoursRefused):
+    """Rows of a grid that break a rule: the reason for each, by placement id."""
+
+    def __init__(self, reasons: dict[int, str]) -> None:
+        super().__init__("Some hours could not be logged.")
+        self.reasons = reasons
+
+
+def log_many(
+    rows: Sequence[tuple[Placement, int]], worked_on: date, note: str, actor: User, today: date
+) -> list[HoursEntry]:
+    """Log hours for several placements on one day (an event, a team day), as `log_hours`
+    would one by one: every row is checked first, and `RowsRefused` names each bad one
+    before anything is written."""
+    reasons: dict[int, str] = {}
+    for placement, quarters in rows:
+        try:
+            _check_placement(placement, actor)
+            check_entry(placement, worked_on, today)
+            if not 1 <= quarters <= MOST_QUARTERS:
+                raise EntryInvalid("hours", "Enter from 0.25 to 24 hours")
+        except HoursRefused as refusal:
+            reasons[placement.id] = str(refusal)
+    if reasons:
+        raise RowsRefused(reasons)
+    return [
+        log_hours(placement, worked_on, quarters, note, actor, today)
+        for placement, quarters in rows
+    ]

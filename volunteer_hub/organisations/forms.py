@@ -135,6 +135,11 @@ class OrganisationForm(HubForm):
         description="Needed when you hold insurance.",
         render_kw={"class": "input-width-10"},
     )
+    approves_shift_hours = BooleanField(
+        "Approve hours from attended shifts at once",
+        description="When you mark someone as attending a shift, their hours for it are "
+        "verified straight away instead of waiting for you to verify them.",
+    )
 
     def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -189,6 +194,7 @@ class OrganisationForm(HubForm):
             safeguarding_lead_email=self.safeguarding_lead_email.data or None,
             insurance_held=held,
             insurance_expires_on=self.insurance_expires_on.data if held else None,
+            approves_shift_hours=bool(self.approves_shift_hours.data),
         )
 
 
@@ -209,6 +215,7 @@ def form_data(organisation: Any) -> dict[str, Any]:
         "safeguarding_lead_email": organisation.safeguarding_lead_email,
         "insurance_held": "yes" if organisation.insurance_held else "no",
         "insurance_expires_on": organisation.insurance_expires_on,
+        "approves_shift_hours": organisation.approves_shift_hours,
     }
 
 

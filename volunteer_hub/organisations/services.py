@@ -41,6 +41,7 @@ class OrganisationDetails:
     safeguarding_lead_email: str | None
     insurance_held: bool
     insurance_expires_on: date | None
+    approves_shift_hours: bool = False
 
 
 # Slugs that would clash with fixed paths (`/organisations/register`, `/staff/organisations/new`).
@@ -80,6 +81,7 @@ def apply_details(organisation: Organisation, details: OrganisationDetails) -> N
     organisation.insurance_expires_on = (
         details.insurance_expires_on if details.insurance_held else None
     )
+    organisation.approves_shift_hours = details.approves_shift_hours
 
 
 def register_organisation(details: OrganisationDetails, founder: User) -> Organisation:

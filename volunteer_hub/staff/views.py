@@ -11,6 +11,7 @@ from ..audit.models import AuditEvent
 from ..auth.models import AccessLevel, User
 from ..clock import local_today
 from ..extensions import db
+from ..hours.queries import count_pending as hours_pending
 from ..mail import OutboxEmail
 from ..permissions import admin_required, signed_in_user, staff_required
 from ..placements.queries import QueueFilters, staff_queue
@@ -44,6 +45,7 @@ def dashboard() -> str:
         training_expiring=training_expiry.count_expiring(today),
         training_gaps=training_expiry.count_gaps(today),
         evidence_waiting=count_waiting(),
+        hours_waiting=hours_pending(),
         waiting=waiting,
         today=today,
     )
