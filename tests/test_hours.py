@@ -467,3 +467,18 @@ def test_an_organisation_may_approve_shift_hours_at_once(frozen):
     _db.session.commit()
     assert entry.status == HoursStatus.REJECTED and hub_total() == 0
     assert rollups() == raw_sums()
+
+
+def test_a_decision_is_undone_only_by_staff_reversal_and_never_on_ones_own_hours(frozen):
+    manager = make_user()
+    entry = make_hours(make_placement(make_role(make_organisation(manager=manager))), TODAY)
+    services.decide(entry, "approve", manager)
+    _db.session.commit()
+    for decision in ("reject", "query", "approve"):
+        with pytest.raises(services.HoursRefused, match="verified: they cannot be"):
+            services.decide(entry, decision, manager, "Changed my mind")
+    staff = make_staff()
+    own = make_hours(make_placement(volunteer=staff), TODAY, status="approved")
+    with pytest.raises(services.HoursRefused, match="your own hours"):
+        services.reverse(own, staff, "Mine")
+    assert hours_of(entry).status == hours_of(own).status == HoursStatus.APPROVED

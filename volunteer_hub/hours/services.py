@@ -236,11 +236,31 @@ DECISIONS = {
 ACTIONS = {HoursStatus.QUERIED: "queried", HoursStatus.REJECTED: "rejected"}
 
 
+PAST = {"approve": "approved", "query": "queried", "reject": "rejected"}
+
+
+def decisions_for(entry: HoursEntry) -> list[str]:
+    """The decisions a verifier may make on the entry as it stands: any while it waits; only
+    to reject once queried (the volunteer may still correct it); none once decided, as a
+    decision is undone only by staff reversing it."""
+    if entry.status == HoursStatus.PENDING:
+        return list(DECISIONS)
+    if entry.status == HoursStatus.QUERIED:
+        return ["reject"]
+    return []
+
+
 def decide(entry: HoursEntry, decision: str, actor: User, message: str = "") -> None:
-    """Approve, query (the volunteer sees the message) or reject (with a reason)."""
+    """Approve, query (the volunteer sees the message) or reject (with a reason), as far as
+    `decisions_for` allows, read under the volunteer's lock so a decision made meanwhile is
+    seen."""
     if not can_verify_entry(actor, entry):
         raise HoursRefused("You cannot verify these hours.")
     _lock([entry])
+    if decision not in decisions_for(entry):
+        raise HoursRefused(
+            f"These hours are {entry.status_label.lower()}: they cannot be {PAST[decision]}."
+        )
     new = DECISIONS[decision]
     if new == HoursStatus.APPROVED:
         _approve([entry], actor)
@@ -257,7 +277,16 @@ def decide(entry: HoursEntry, decision: str, actor: User, message: str = "") -> 
 
 def bulk_approve(entries: Sequence[HoursEntry], actor: User) -> int:
     """Approve every entry still pending that `actor` may verify; returns how many."""
-    mine = [entry for entry in entries if can_verify_entry(actor, entry)]
+    verifies: dict[int, bool] = {}  # by organisation: one membership check each
+    for entry in entries:
+        organisation_id = entry.role.organisation_id
+        if organisation_id not in verifies:
+            verifies[organisation_id] = can_verify(actor, entry.role)
+    mine = [
+        entry
+        for entry in entries
+        if verifies[entry.role.organisation_id] and entry.volunteer_id != actor.id
+    ]
     _lock(mine)
     pending = [entry for entry in mine if entry.status == HoursStatus.PENDING]
     if pending:
@@ -289,6 +318,8 @@ def reverse(entry: HoursEntry, actor: User, reason: str) -> None:
     """Staff undo a decision, with a reason: the entry waits to be verified again."""
     if not actor.is_staff:
         raise HoursRefused("Only hub staff can reverse a decision.")
+    if actor.id == entry.volunteer_id:
+        raise HoursRefused("You cannot reverse a decision on your own hours.")
     if not reason.strip():
         raise HoursRefused("Say why the decision is reversed.")
     _lock([entry])
@@ -376,32 +407,6 @@ def _tell_volunteer(entry: HoursEntry, decision: str, message: str) -> None:
 
 
 # --- The verifiers' pages: the decisions open to an entry, and the bulk grid ----------------
-
-PAST = {"approve": "approved", "query": "queried", "reject": "rejected"}
-
-
-def decisions_for(entry: HoursEntry) -> list[str]:
-    """The decisions a verifier may make on the entry as it stands: any while it waits; only
-    to reject once queried (the volunteer may still correct it); none once decided, as a
-    decision is undone only by staff reversing it."""
-    if entry.status == HoursStatus.PENDING:
-        return list(DECISIONS)
-    if entry.status == HoursStatus.QUERIED:
-        return ["reject"]
-    return []
-
-
-def verify(entry: HoursEntry, decision: str, actor: User, message: str = "") -> None:
-    """`decide`, limited to the decisions open to the entry (`decisions_for`), read under
-    the volunteer's lock so a decision made meanwhile is seen."""
-    if not can_verify_entry(actor, entry):
-        raise HoursRefused("You cannot verify these hours.")
-    _lock([entry])
-    if decision not in decisions_for(entry):
-        raise HoursRefused(
-            f"These hours are {entry.status_label.lower()}: they cannot be {PAST[decision]}."
-        )
-    decide(entry, decision, actor, message)
 
 
 class RowsRefused(HoursRefused):

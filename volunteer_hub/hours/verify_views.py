@@ -208,7 +208,7 @@ def decide(entry_id: int) -> PageResult:
     if not form.validate_on_submit():
         return _decision_page(entry, 422, verify_form=form)
     try:
-        services.verify(entry, form.decision.data, signed_in_user(), form.message.data or "")
+        services.decide(entry, form.decision.data, signed_in_user(), form.message.data or "")
     except services.HoursRefused as refusal:
         db.session.rollback()
         return _decision_page(entry, 409, refusal=str(refusal))
