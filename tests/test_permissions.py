@@ -586,6 +586,24 @@ MATRIX: dict[str, list[Case]] = {
     "hours.entry": [
         Case(get=hours_deciders(own=200), args=lambda w: {"entry_id": w.items["hours"].id}),
         Case(get=signed_in(404), args=lambda w: {"entry_id": 999_999}),
+        Case(get=hours_deciders(), args=lambda w: {"entry_id": w.items["other_hours"].id}),
+    ],
+    # Logging: anyone signed in may keep a volunteer profile; with no placement the page
+    # says how to get one, and a stray POST is refused with the form's errors.
+    "hours.log": [Case(get=signed_in(), post=signed_in(422))],
+    # Only the entry's volunteer corrects it, while it waits or is queried.
+    "hours.edit": [
+        Case(
+            get=own_only(),
+            post=own_only(422),
+            args=lambda w: {"entry_id": w.items["hours"].id},
+        ),
+        Case(
+            get=signed_in(404),
+            post=signed_in(404),
+            args=lambda w: {"entry_id": w.items["other_hours"].id},
+        ),
+        Case(get=signed_in(404), post=signed_in(404), args=lambda w: {"entry_id": 999_999}),
     ],
     # End of the volunteer's hours pages.
     #

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from ..clock import local_today
 from ..database import utcnow
 from ..extensions import db
+from ..hours.totals import lifetime_progress
 from ..permissions import signed_in_user
 from ..reference.settings import setting_int
 from ..roles.models import Role
@@ -114,6 +115,7 @@ def dashboard() -> str:
         coming=coming,
         training=open_bookings(signed_in_user(), utcnow()),
         records=record_groups(signed_in_user(), local_today()),
+        hours=lifetime_progress(signed_in_user().id),
     )
 
 
