@@ -482,3 +482,10 @@ def test_a_decision_is_undone_only_by_staff_reversal_and_never_on_ones_own_hours
     with pytest.raises(services.HoursRefused, match="your own hours"):
         services.reverse(own, staff, "Mine")
     assert hours_of(entry).status == hours_of(own).status == HoursStatus.APPROVED
+
+
+def test_hours_stop_at_the_end_of_the_role(frozen):
+    placement = make_placement(make_role(ends_on=TODAY - timedelta(days=7)))
+    with pytest.raises(services.EntryInvalid, match="on or before 13 November 2026"):
+        services.log_hours(placement, TODAY - timedelta(days=6), 8, "", placement.volunteer, TODAY)
+    services.log_hours(placement, TODAY - timedelta(days=7), 8, "", placement.volunteer, TODAY)

@@ -128,9 +128,7 @@ BAD_INPUT = [
     ("2026-11-21", "2", "worked_on", "The date cannot be in the future"),
     ("2026-02-28", "2", "worked_on", "Enter a date on or after 1 March 2026"),
     ("", "2", "worked_on", "Enter the date you volunteered"),
-    # An impossible date: the shared date field's "required" check replaces the "real date"
-    # message with its own, so only the place of the error is checked here.
-    ("2026-02-30", "2", "worked_on", ""),
+    ("2026-02-30", "2", "worked_on", "The date must be a real date"),
     ("2026-11-18", "1.1", "hours", "Enter hours in quarter-hour steps"),
     ("2026-11-18", "24.25", "hours", "Enter from 0.25 to 24 hours"),
     ("2026-11-18", "0", "hours", "Enter from 0.25 to 24 hours"),
@@ -320,7 +318,7 @@ def test_a_correction_after_the_placement_ended_is_refused_beside_the_date(
 
     assert response.status_code == 422
     error = field_error(response.get_data(as_text=True), "worked_on")
-    assert "on or before 10 November 2026, when this placement ended" in error
+    assert "on or before 10 November 2026, the last day of this placement" in error
     assert row_counts() == before
     assert _db.session.get(HoursEntry, entry.id).worked_on == date(2026, 11, 2)
 

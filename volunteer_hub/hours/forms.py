@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from ..forms import HubForm, max_length
 from .services import NOTE_LENGTH, EntryInvalid, parse_hours
@@ -39,7 +39,7 @@ def hours_field(label: str = "Hours") -> HoursField:
 def worked_on_field() -> DateField:
     return DateField(
         "Date",
-        validators=[DataRequired("Enter the date you volunteered")],
+        validators=[InputRequired("Enter the date you volunteered")],
         invalid_value_message="The date must be a real date, like 2026-11-20",
     )
 

@@ -105,11 +105,14 @@ def approved_on(placement: Placement) -> date:
 
 
 def logging_window(placement: Placement, today: date) -> tuple[date, date]:
-    """The first and last days hours may be logged for: from approval to the end or today."""
+    """The first and last days hours may be logged for: from approval to the end of the
+    placement or of the role, or today."""
     first = approved_on(placement)
     last = today
     if placement.status == PlacementStatus.ENDED:
-        last = min(today, local_date(placement.status_changed_at))
+        last = min(last, local_date(placement.status_changed_at))
+    if placement.role.ends_on is not None:
+        last = min(last, placement.role.ends_on)
     return first, last
 
 
@@ -125,7 +128,8 @@ def check_entry(placement: Placement, worked_on: date, today: date) -> None:
         )
     if worked_on > last:
         raise EntryInvalid(
-            "worked_on", f"Enter a date on or before {last:%-d %B %Y}, when this placement ended"
+            "worked_on",
+            f"Enter a date on or before {last:%-d %B %Y}, the last day of this placement",
         )
 
 
@@ -166,6 +170,7 @@ def log_hours(
     _history(entry, "logged", actor)
     record_event("hours.logged", actor=actor, subject=entry, quarters=quarters)
     if as_verifier:
+        _lock([entry])
         _approve([entry], actor)
     return entry
 
