@@ -373,3 +373,76 @@ def _tell_volunteer(entry: HoursEntry, decision: str, message: str) -> None:
         hours=entry.quarters,
         url=external_url("hours.entry", entry_id=entry.id),
     )
+
+
+ERASED_REASON = "account erased"
+
+
+def reject_for_erasure(volunteer: User) -> int:
+    """Reject the erased volunteer's hours still waiting or queried, with "account erased"
+    as the reason: nobody is left to answer a query or hear a decision, and these hours
+    never counted, so no total changes. Returns how many were rejected."""
+    lock_volunteers([volunteer.id])
+    waiting = db.session.scalars(
+        select(HoursEntry)
+        .where(
+            HoursEntry.volunteer_id == volunteer.id,
+            HoursEntry.status.in_([HoursStatus.PENDING, HoursStatus.QUERIED]),
+        )
+        .order_by(HoursEntry.id)
+    ).all()
+    for entry in waiting:
+        _move(entry, HoursStatus.REJECTED, None, "rejected", ERASED_REASON)
+    return len(waiting)
+
+
+class RowRefused(HoursRefused):
+    """One of many entries (`index`, from 0) that cannot be logged, and why."""
+
+    def __init__(self, index: int, refused: HoursRefused) -> None:
+        super().__init__(str(refused))
+        self.index = index
+
+
+def log_many(
+    rows: Sequence[tuple[Placement, date, int, str]], actor: User, today: date
+) -> list[HoursEntry]:
+    """Log many entries (placement, day, quarter-hours, note) as their verifier, approved at
+    once: each is checked as `log_hours` checks it, then the rollups and milestones are
+    brought up to date in one go. `RowRefused` names the first row refused; the caller
+    rolls back."""
+    lock_volunteers(row[0].volunteer_id for row in rows if row[0].volunteer_id is not None)
+    windows: dict[int, tuple[date, date]] = {}  # each placement checked once
+    for index, (placement, worked_on, quarters, _note) in enumerate(rows):
+        try:
+            if placement.id not in windows:
+                if not _check_placement(placement, actor):
+                    raise HoursRefused("Your own hours wait for someone else to verify them.")
+                windows[placement.id] = logging_window(placement, today)
+            first, last = windows[placement.id]
+            if not first <= worked_on <= last:
+                check_entry(placement, worked_on, today)  # refuses it, in its own words
+            if not 1 <= quarters <= MOST_QUARTERS:
+                raise EntryInvalid("hours", "Enter from 0.25 to 24 hours")
+        except HoursRefused as refused:
+            raise RowRefused(index, refused) from refused
+    entries = [
+        HoursEntry(
+            volunteer_id=placement.volunteer_id,
+            placement_id=placement.id,
+            role_id=placement.role_id,
+            worked_on=worked_on,
+            quarters=quarters,
+            note=note.strip()[:NOTE_LENGTH],
+            logged_by_id=actor.id,
+            events=[],
+        )
+        for placement, worked_on, quarters, note in rows
+    ]
+    db.session.add_all(entries)
+    db.session.flush()
+    for entry in entries:
+        _history(entry, "logged", actor)
+        record_event("hours.logged", actor=actor, subject=entry, quarters=entry.quarters)
+    _approve(entries, actor)
+    return entries

@@ -1,0 +1,463 @@
+"""Importing hours from a spreadsheet: a coordinator's CSV (volunteer email, role, date,
+hours, note) is read and checked whole, shown as a preview, and imported all or none, each
+row as hours the coordinator logs through `log_hours` (so approved at once).
+
+The preview only shows what would happen; the import reads and checks the same text again,
+under the volunteers' row locks, and refuses the whole file if any row fails. A row that
+repeats hours already recorded (same volunteer, role, date and hours, not rejected), or an
+earlier row of the file, is refused: importing the same file twice never doubles anyone's
+hours.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from ..audit.services import record_event
+from ..auth.models import User
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..organisations.services import can_coordinate
+from ..placements.models import Placement
+from ..roles.models import Role
+from .models import HoursEntry, HoursStatus
+from .rollup import lock_volunteers
+from .services import (
+    NOTE_LENGTH,
+    VERIFIER_LOGS,
+    EntryInvalid,
+    HoursRefused,
+    RowRefused,
+    check_entry,
+    log_many,
+    logging_window,
+    parse_hours,
+)
+
+MAX_BYTES = 1_000_000
+# Importing takes about 3 ms a row (each with its history, audit and rollups): 2,000 rows
+# take some 5 to 7 seconds on SQLite and PostgreSQL, well inside a worker's time limit.
+MAX_ROWS = 2_000
+EMAIL_LENGTH = 254
+# The headings a file may use for each column (compared in lower case, spaces squeezed).
+HEADINGS = {
+    "volunteer email": "email",
+    "email": "email",
+    "role": "role",
+    "date": "date",
+    "hours": "hours",
+    "note": "note",
+    "notes": "note",
+}
+REQUIRED = ("email", "role", "date", "hours")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+class FileRefused(Exception):
+    """A file that cannot be read as a whole, with the reason in plain words."""
+
+
+@dataclass
+class ImportRow:
+    """One row of the file: what it says, what it means once checked, and its problems."""
+
+    number: int  # the row as a spreadsheet numbers it: the headings are row 1
+    email: str
+    role_text: str
+    date_text: str
+    hours_text: str
+    note: str
+    volunteer: User | None = None
+    role: Role | None = None
+    placement: Placement | None = None
+    worked_on: date | None = None
+    quarters: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[int, int, date, int] | None:
+        """What makes two rows the same hours."""
+        if self.volunteer is None or self.role is None or self.worked_on is None:
+            return None
+        if self.quarters is None:
+            return None
+        return (self.volunteer.id, self.role.id, self.worked_on, self.quarters)
+
+
+@dataclass
+class Preview:
+    rows: list[ImportRow]
+    text: str  # the file's text, carried to the import and read again there
+
+    @property
+    def problems(self) -> list[tuple[int, str]]:
+        """Each problem with the number of its row."""
+        return [(row.number, error) for row in self.rows for error in row.errors]
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"Row {number}: {error}" for number, error in self.problems]
+
+    @property
+    def bad_rows(self) -> int:
+        return sum(1 for row in self.rows if row.errors)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+    @property
+    def quarters(self) -> int:
+        return sum(row.quarters or 0 for row in self.rows)
+
+    @property
+    def volunteer_count(self) -> int:
+        return len({row.volunteer.id for row in self.rows if row.volunteer is not None})
+
+
+def decode(data: bytes) -> str:
+    """The uploaded file's text: UTF-8, with or without a byte-order mark."""
+    if not data.strip():
+        raise FileRefused("The file is empty. Choose a CSV file with a row for each entry.")
+    if len(data) > MAX_BYTES:
+        raise FileRefused(
+            f"The file must be 1 MB or smaller (up to {MAX_ROWS:,} rows). Split it into "
+            "smaller files and import each."
+        )
+    if b"\x00" in data:
+        raise FileRefused("The file must be a CSV file: this one is not text.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileRefused(
+            "The file must be a CSV file saved as UTF-8. In Excel, choose Save As, then "
+            '"CSV UTF-8 (Comma delimited)".'
+        ) from None
+
+
+def read_rows(text: str) -> list[ImportRow]:
+    """The file's rows under its headings; blank rows are skipped, but counted, so that row
+    numbers match the spreadsheet's."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise FileRefused("The file is empty. Choose a CSV file with a row for each entry.")
+    if len(text.encode()) > MAX_BYTES:
+        raise FileRefused("The file must be 1 MB or smaller. Split it into smaller files.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    try:
+        records = list(reader)
+    except csv.Error:
+        raise FileRefused(
+            f"Row {reader.line_num} cannot be read as CSV. Check its quotation marks, or "
+            "save the file from your spreadsheet again as CSV."
+        ) from None
+    columns = _columns(records[0])
+    rows: list[ImportRow] = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(rows) == MAX_ROWS:
+            raise FileRefused(
+                f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
+            )
+        rows.append(_row(number, record, columns))
+    if not rows:
+        raise FileRefused("The file has headings but no rows of hours under them.")
+    return rows
+
+
+def _delimiter(text: str) -> str:
+    """Commas, or the semicolons or tabs some spreadsheets save with, told by the headings."""
+    headings = text.splitlines()[0]
+    if "," in headings:
+        return ","
+    return max((";", "\t"), key=headings.count) if (";" in headings or "\t" in headings) else ","
+
+
+def _columns(headings: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, heading in enumerate(headings):
+        name = HEADINGS.get(" ".join(heading.lower().split()))
+        if name is not None and name not in found:
+            found[name] = index
+    missing = [name for name in REQUIRED if name not in found]
+    if missing:
+        raise FileRefused(
+            "The first row must name the columns: volunteer email, role, date, hours and "
+            f"note. Missing: {', '.join(missing)}."
+        )
+    return found
+
+
+def _row(number: int, record: list[str], columns: dict[str, int]) -> ImportRow:
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        value = record[index] if index is not None and index < len(record) else ""
+        return value.replace("\r\n", "\n").strip()
+
+    return ImportRow(
+        number=number,
+        email=cell("email").lower(),
+        role_text=cell("role"),
+        date_text=cell("date"),
+        hours_text=cell("hours"),
+        note=cell("note"),
+    )
+
+
+def parse_date(text: str) -> date:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar day
+        except ValueError:
+            continue
+    raise EntryInvalid(
+        "worked_on", "Enter the date as YYYY-MM-DD or DD/MM/YYYY, like 2026-03-14 or 14/03/2026"
+    )
+
+
+def preview(
+    organisation: Organisation, text: str, actor: User, today: date, *, lock: bool = False
+) -> Preview:
+    """Read and check every row of `text`; nothing is written. With `lock`, the volunteers
+    named are locked first, so what is checked cannot change before the import commits."""
+    if not can_coordinate(actor, organisation):
+        raise HoursRefused("You cannot import hours for this organisation.")
+    rows = read_rows(text)
+    for row in rows:
+        _check_fields(row)
+    volunteers = _volunteers(row.email for row in rows)
+    if lock:
+        lock_volunteers(volunteer.id for volunteer in volunteers.values())
+    roles = _RoleFinder(organisation)
+    placements = _Placements(volunteers.values(), roles.ids, today)
+    for row in rows:
+        row.volunteer = volunteers.get(row.email)
+        if row.role_text:
+            row.role = roles.find(row, placements)
+        _match_placement(row, organisation, actor, placements, today)
+    _refuse_repeats(rows)
+    return Preview(rows, text.lstrip("\ufeff"))
+
+
+def import_hours(organisation: Organisation, text: str, actor: User, today: date) -> Preview:
+    """Check the file again and, when every row is good, log every row as `actor` (approved
+    at once). When the result has errors, nothing should be kept: the caller rolls back."""
+    checked = preview(organisation, text, actor, today, lock=True)
+    if not checked.ok:
+        return checked
+    rows = [
+        (row.placement, row.worked_on, row.quarters, row.note)
+        for row in checked.rows
+        if row.placement is not None and row.worked_on is not None and row.quarters is not None
+    ]  # every row, as every row was checked
+    try:
+        log_many(rows, actor, today)
+    except RowRefused as refused:
+        checked.rows[refused.index].errors.append(str(refused))
+    if checked.ok:
+        record_event(
+            "hours.imported",
+            actor=actor,
+            subject=organisation,
+            entries=len(checked.rows),
+            quarters=checked.quarters,
+        )
+    return checked
+
+
+def _email_problem(email: str) -> str | None:
+    if not email:
+        return "Enter the volunteer's email address"
+    if len(email) > EMAIL_LENGTH or "@" not in email:
+        return f'"{email[:60]}" is not an email address'
+    return None
+
+
+def _check_fields(row: ImportRow) -> None:
+    """The row's own cells: present, the right shape, not too long."""
+    problem = _email_problem(row.email)
+    if problem:
+        row.errors.append(problem)
+    if not row.role_text:
+        row.errors.append("Enter the role, by its title")
+    if not row.date_text:
+        row.errors.append("Enter the date the volunteer gave their time")
+    else:
+        try:
+            row.worked_on = parse_date(row.date_text)
+        except EntryInvalid as invalid:
+            row.errors.append(str(invalid))
+    if not row.hours_text:
+        row.errors.append("Enter the hours, like 2 or 1.5")
+    else:
+        try:
+            row.quarters = parse_hours(row.hours_text)
+        except EntryInvalid as invalid:
+            row.errors.append(str(invalid))
+    if len(row.note) > NOTE_LENGTH:
+        row.errors.append(f"The note must be {NOTE_LENGTH} characters or fewer")
+
+
+def _volunteers(emails: Iterable[str]) -> dict[str, User]:
+    wanted = {email for email in emails if not _email_problem(email)}
+    if not wanted:
+        return {}
+    found = db.session.scalars(
+        select(User).where(func.lower(User.email).in_(wanted), User.deleted_at.is_(None))
+    )
+    return {user.email.lower(): user for user in found}
+
+
+class _RoleFinder:
+    """The organisation's roles, found by slug or by title (ignoring case)."""
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.organisation = organisation
+        roles = db.session.scalars(
+            select(Role).where(Role.organisation_id == organisation.id).order_by(Role.id)
+        ).all()
+        self.ids = [role.id for role in roles]
+        self.by_slug = {role.slug.lower(): role for role in roles}
+        self.by_title: dict[str, list[Role]] = {}
+        for role in roles:
+            self.by_title.setdefault(role.title.casefold().strip(), []).append(role)
+
+    def find(self, row: ImportRow, placements: _Placements) -> Role | None:
+        text = row.role_text
+        role = self.by_slug.get(text.lower())
+        if role is not None:
+            return role
+        titled = self.by_title.get(text.casefold(), [])
+        if len(titled) > 1 and row.volunteer is not None:
+            # Roles sharing a title: the one this volunteer has a placement on, if only one.
+            volunteer = row.volunteer
+            held = [role for role in titled if placements.held(volunteer, role)]
+            titled = held if len(held) == 1 else titled
+        if len(titled) == 1:
+            return titled[0]
+        if titled:
+            names = ", ".join(r.slug for r in titled)
+            row.errors.append(
+                f'{self.organisation.name} has more than one role called "{text[:100]}": '
+                f"use the last part of the role's web address instead ({names})"
+            )
+        else:
+            row.errors.append(f'{self.organisation.name} has no role called "{text[:100]}"')
+        return None
+
+
+class _Placements:
+    """The volunteers' placements hours may be logged on, by (volunteer, role), newest
+    first, and each one's logging window (worked out once)."""
+
+    def __init__(self, volunteers: Iterable[User], role_ids: list[int], today: date) -> None:
+        self.today = today
+        self.by_pair: dict[tuple[int, int], list[Placement]] = {}
+        self.windows: dict[int, tuple[date, date]] = {}
+        volunteer_ids = [volunteer.id for volunteer in volunteers]
+        if not volunteer_ids or not role_ids:
+            return
+        found = db.session.scalars(
+            select(Placement)
+            .where(
+                Placement.volunteer_id.in_(volunteer_ids),
+                Placement.role_id.in_(role_ids),
+                Placement.status.in_([str(status) for status in VERIFIER_LOGS]),
+            )
+            .order_by(Placement.id.desc())
+        )
+        for placement in found:
+            assert placement.volunteer_id is not None  # noqa: S101 - filtered above
+            self.by_pair.setdefault((placement.volunteer_id, placement.role_id), []).append(
+                placement
+            )
+
+    def held(self, volunteer: User, role: Role) -> list[Placement]:
+        return self.by_pair.get((volunteer.id, role.id), [])
+
+    def window(self, placement: Placement) -> tuple[date, date]:
+        if placement.id not in self.windows:
+            self.windows[placement.id] = logging_window(placement, self.today)
+        return self.windows[placement.id]
+
+
+def _match_placement(
+    row: ImportRow,
+    organisation: Organisation,
+    actor: User,
+    placements: _Placements,
+    today: date,
+) -> None:
+    """The placement the row's hours go on, and whether its date is one hours may be logged
+    for (the same rule as `log_hours`, which checks it again as each row is imported)."""
+    if row.role is None or _email_problem(row.email):
+        return
+    if row.volunteer is not None and row.volunteer.id == actor.id:
+        row.errors.append(
+            "These are your own hours: log them on your hours page, so that someone else "
+            "verifies them"
+        )
+        return
+    held = placements.held(row.volunteer, row.role) if row.volunteer else []
+    if not held:  # the same words whether or not the address has an account
+        row.errors.append(
+            f"{row.email} has no approved, active or ended placement on {row.role.title} "
+            f"with {organisation.name}"
+        )
+        return
+    row.placement = held[0]
+    if row.worked_on is None:
+        return
+    for placement in held:
+        first, last = placements.window(placement)
+        if first <= row.worked_on <= last:
+            row.placement = placement
+            return
+    try:  # outside every window: the service's own words say why
+        check_entry(row.placement, row.worked_on, today)
+    except EntryInvalid as invalid:
+        row.errors.append(str(invalid))
+
+
+def _refuse_repeats(rows: list[ImportRow]) -> None:
+    """Refuse rows that repeat an earlier row, or hours already recorded and not rejected."""
+    keyed = [(row, row.key) for row in rows if not row.errors and row.key is not None]
+    if not keyed:
+        return
+    days = [key[2] for _, key in keyed]
+    existing = {
+        tuple(found)
+        for found in db.session.execute(
+            select(
+                HoursEntry.volunteer_id,
+                HoursEntry.role_id,
+                HoursEntry.worked_on,
+                HoursEntry.quarters,
+            ).where(
+                HoursEntry.volunteer_id.in_({key[0] for _, key in keyed}),
+                HoursEntry.role_id.in_({key[1] for _, key in keyed}),
+                HoursEntry.worked_on.between(min(days), max(days)),
+                HoursEntry.status != HoursStatus.REJECTED,
+            )
+        )
+    }
+    seen: dict[tuple[int, int, date, int], int] = {}
+    for row, key in keyed:
+        if key in seen:
+            row.errors.append(
+                f"This repeats row {seen[key]} (the same volunteer, role, date and hours). "
+                "If they are separate hours, add them up in one row"
+            )
+        elif key in existing:
+            row.errors.append(
+                "These hours are already recorded (the same volunteer, role, date and hours)"
+            )
+        else:
+            seen[key] = row.number
