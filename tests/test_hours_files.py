@@ -27,14 +27,17 @@ from tests.factories import (
     make_staff,
     make_user,
 )
-from tests.helpers import row_counts, tiny_image
+from tests.helpers import row_counts, run_together, slow_statements, tiny_image
 from tests.test_query_counts import counting_statements
 from volunteer_hub.audit.models import AuditEvent
+from volunteer_hub.auth.models import User
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db as _db
-from volunteer_hub.hours import importing
+from volunteer_hub.hours import import_file, importing
 from volunteer_hub.hours.models import HoursEntry, RoleMonthHours, VolunteerMonthHours
+from volunteer_hub.hours.services import HoursRefused
 from volunteer_hub.hours.totals import hub_total, totals_by
+from volunteer_hub.organisations.models import Organisation
 from volunteer_hub.placements.models import Placement
 
 NOW = "2026-11-20 10:00:00+00:00"
@@ -185,7 +188,7 @@ def test_a_file_with_one_bad_row_imports_nothing_and_names_the_row(hub, login_as
         page = preview.get_data(as_text=True)
         assert preview.status_code == 422
         assert "Row 4: Enter hours in quarter-hour steps, like 1.25, 1.5 or 1.75" in page
-        assert "1 of 3 rows have a problem" in page
+        assert "1 of 3 rows has a problem" in page
         assert "csv_text" not in page and "Import 3" not in page
         before = row_counts()
         forced = confirm(client, hub["library"].slug, text)
@@ -449,7 +452,7 @@ def test_a_volunteer_cannot_import(hub, login_as, db):
 
 
 def test_the_import_service_refuses_an_outsider(hub, db):
-    with pytest.raises(importing.HoursRefused):
+    with pytest.raises(HoursRefused):
         importing.import_hours(hub["library"], HEADINGS, hub["otto"], TODAY)
 
 
@@ -656,9 +659,40 @@ def test_the_export_reads_every_row_in_a_fixed_number_of_statements(hub, login_a
 
 
 def test_a_file_of_exactly_the_most_rows_is_read():
-    text = HEADINGS + "ann@example.org,Story time reader,2026-11-02,1,\n" * importing.MAX_ROWS
-    rows = importing.read_rows(text)
-    assert len(rows) == importing.MAX_ROWS
-    assert rows[-1].number == importing.MAX_ROWS + 1
-    with pytest.raises(importing.FileRefused, match="more than"):
-        importing.read_rows(text + "ann@example.org,Story time reader,2026-11-03,1,\n")
+    text = HEADINGS + "ann@example.org,Story time reader,2026-11-02,1,\n" * import_file.MAX_ROWS
+    rows = import_file.read_rows(text)
+    assert len(rows) == import_file.MAX_ROWS
+    assert rows[-1].number == import_file.MAX_ROWS + 1
+    with pytest.raises(import_file.FileRefused, match="more than"):
+        import_file.read_rows(text + "ann@example.org,Story time reader,2026-11-03,1,\n")
+
+
+def test_the_same_file_imported_four_times_at_once_is_imported_once(app, hub):
+    """Four confirmations of one file land together: the volunteers' row locks make them
+    take turns, and each checks the file again, so one imports and three find the hours
+    already recorded. (Without the lock, the checks all pass before any write: four times
+    the hours.)"""
+    text = (
+        HEADINGS + "ann@example.org,Story time reader,2026-11-02,2,\n"
+        "ben@example.org,Story time reader,2026-11-03,1.5,\n"
+    )
+    ids = (hub["library"].id, hub["cora"].id)
+
+    def confirm_import(_: int) -> bool:
+        library = _db.session.get(Organisation, ids[0])
+        cora = _db.session.get(User, ids[1])
+        done = importing.import_hours(library, text, cora, TODAY)
+        if done.ok:
+            _db.session.commit()
+        else:
+            _db.session.rollback()
+        return done.ok
+
+    with slow_statements("INSERT INTO hours_entries"):
+        outcomes = run_together(app, confirm_import, workers=4)
+    assert sorted(outcomes) == [False, False, False, True]
+    assert [(e.volunteer_id, e.quarters) for e in entries()] == [
+        (hub["ann"].id, 8),
+        (hub["ben"].id, 6),
+    ]
+    assert rollup_sum(VolunteerMonthHours) == rollup_sum(RoleMonthHours) == 14

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..forms import HubForm, max_length
 from .exports import ANY_STATUS
-from .importing import MAX_BYTES, MAX_ROWS, FileRefused, decode
+from .import_file import MAX_BYTES, MAX_ROWS, FileRefused, decode
 from .models import STATUS_LABELS, HoursStatus
 
 

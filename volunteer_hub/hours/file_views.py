@@ -26,6 +26,7 @@ from ..roles.models import Role
 from ..web import render_form
 from . import exports, importing
 from .file_forms import ConfirmImportForm, ExportForm, ImportForm, StaffExportForm
+from .import_file import MAX_ROWS, FileRefused
 from .models import HoursEntry, hours_words
 
 bp = Blueprint("hours_files", __name__)
@@ -55,7 +56,7 @@ def import_hours(slug: str) -> PageResult:
     if form.validate_on_submit():
         try:
             checked = importing.preview(organisation, form.text, signed_in_user(), local_today())
-        except importing.FileRefused as refused:
+        except FileRefused as refused:
             form.csv_file.errors = [*form.csv_file.errors, str(refused)]
         else:
             confirm = ConfirmImportForm(formdata=None, csv_text=checked.text)
@@ -77,7 +78,7 @@ def confirm_import(slug: str) -> PageResult:
         done = importing.import_hours(
             organisation, form.csv_text.data or "", signed_in_user(), local_today()
         )
-    except importing.FileRefused as refused:
+    except FileRefused as refused:
         db.session.rollback()
         upload.form_errors.append(f"Nothing was imported. {refused}")
         return _upload_page(organisation, upload)
@@ -96,9 +97,7 @@ def confirm_import(slug: str) -> PageResult:
 
 
 def _upload_page(organisation: Organisation, form: ImportForm) -> tuple[str, int]:
-    return render_form(
-        "hours/import.html", form, organisation=organisation, max_rows=importing.MAX_ROWS
-    )
+    return render_form("hours/import.html", form, organisation=organisation, max_rows=MAX_ROWS)
 
 
 def _preview_page(
