@@ -659,6 +659,40 @@ MATRIX: dict[str, list[Case]] = {
     # End of hours verification.
     #
     # Hours: logging in bulk, importing and exporting.
+    # Importing a CSV of hours is for the organisation's members and staff (an approved
+    # organisation's outsiders get 403, a pending one's 404); a stray post to the upload or
+    # the confirmation has no file: 422. Each person may download their own hours; an
+    # organisation's hours are its members' and staff's; the hub's, staff's.
+    "hours_files.import_hours": [
+        Case(
+            get=organisation_only(),
+            post=organisation_only(422),
+            args=lambda w: {"slug": w.organisation.slug},
+        ),
+        Case(
+            get=organisation_only(outsider=404),
+            post=organisation_only(422, outsider=404),
+            args=lambda w: {"slug": w.items["pending_organisation"].slug},
+        ),
+        Case(get=signed_in(404), args=lambda w: {"slug": "no-such-organisation"}),
+    ],
+    "hours_files.confirm_import": [
+        Case(post=organisation_only(422), args=lambda w: {"slug": w.organisation.slug})
+    ],
+    "hours_files.my_export": [Case(get=signed_in())],
+    "hours_files.my_csv": [Case(get=signed_in())],
+    "hours_files.organisation_export": [
+        Case(get=organisation_only(), args=lambda w: {"slug": w.organisation.slug})
+    ],
+    "hours_files.organisation_csv": [
+        Case(get=organisation_only(), args=lambda w: {"slug": w.organisation.slug}),
+        Case(
+            get=organisation_only(outsider=404),
+            args=lambda w: {"slug": w.items["pending_organisation"].slug},
+        ),
+    ],
+    "hours_files.staff_export": [Case(get=staff_only())],
+    "hours_files.staff_csv": [Case(get=staff_only())],
     # End of hours files.
     #
     "api.roles": [Case(get=everyone(200))],

@@ -16,6 +16,7 @@ from .discover import feed_views  # noqa: F401 - adds the feed and embed routes 
 from .discover.views import bp as discover_bp
 from .errors import register_errorhandlers
 from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from .hours.file_views import bp as hours_files_bp
 from .hours.verify_views import bp as hours_verify_bp
 from .hours.views import bp as hours_bp
 from .organisations.views import bp as organisations_bp
@@ -54,6 +55,7 @@ BLUEPRINTS = (
     api_bp,
     staff_bp,
     reference_bp,
+    hours_files_bp,
 )
 
 

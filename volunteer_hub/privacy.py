@@ -18,6 +18,7 @@ from .auth.models import AccessLevel, User
 from .database import utcnow
 from .exporting import columns, owned, plain
 from .extensions import db
+from .hours.privacy import erase_hours, hours_sections
 from .mail import OutboxEmail, OutboxStatus
 from .organisations.models import Invitation, Membership
 from .placements.models import Placement, PlacementEvent
@@ -46,6 +47,7 @@ def export_account(user: User) -> dict[str, Any]:
         "shift_bookings": [_booking_section(booking) for booking in _bookings_of(user)],
         "calendar_feed": _calendar_section(user),
         **training_sections(user),
+        **hours_sections(user),
         "activity": [
             columns(event, ["created_at", "action", "subject_type", "subject_id", "ip_address"])
             | {"detail": event.detail}
@@ -242,6 +244,7 @@ def erase_account(user: User, actor: User | None, reason: str = "requested") -> 
     _erase_bookings(user)
     _erase_placements(user)
     erase_training(user)
+    erase_hours(user)
     _erase_mail(user)
     db.session.execute(
         update(AuditEvent)

@@ -194,7 +194,9 @@ def _plan(
     last = today
     if status == PlacementStatus.ENDED:
         last = today - timedelta(days=rng.randint(30, 200))
-        first = min(first, last - timedelta(days=needed))
+    if placement.role.ends_on is not None:  # hours stop when the role ends
+        last = min(last, placement.role.ends_on)
+    first = min(first, last - timedelta(days=needed))
     _move_back(placement, first, last, rng)
     assert placement.volunteer is not None  # noqa: S101 - chosen so
     return Plan(
@@ -315,7 +317,7 @@ def _live(plans: list[Plan], rng: random.Random, today: date) -> None:
         demo = plan.volunteer.email.startswith("volunteer@")
         days = sorted(rng.sample(range(1, HISTORY_END), k=3 if demo else rng.randint(1, 3)))
         for index, days_ago in enumerate(days):
-            day = max(plan.first, today - timedelta(days=days_ago))
+            day = min(plan.last, max(plan.first, today - timedelta(days=days_ago)))
             quarters = plan.session + rng.choice((-2, 0, 2))
             entry = hours.log_hours(
                 plan.placement, day, quarters, rng.choice(NOTES), plan.volunteer, today

@@ -414,8 +414,29 @@ def _tell_volunteer(entry: HoursEntry, decision: str, message: str) -> None:
 # --- The verifiers' pages: the decisions open to an entry, and the bulk grid ----------------
 
 
+ERASED_REASON = "account erased"
+
+
+def reject_for_erasure(volunteer: User) -> int:
+    """Reject the erased volunteer's hours still waiting or queried, with "account erased"
+    as the reason: nobody is left to answer a query or hear a decision, and these hours
+    never counted, so no total changes. Returns how many were rejected."""
+    lock_volunteers([volunteer.id])
+    waiting = db.session.scalars(
+        select(HoursEntry)
+        .where(
+            HoursEntry.volunteer_id == volunteer.id,
+            HoursEntry.status.in_([HoursStatus.PENDING, HoursStatus.QUERIED]),
+        )
+        .order_by(HoursEntry.id)
+    ).all()
+    for entry in waiting:
+        _move(entry, HoursStatus.REJECTED, None, "rejected", ERASED_REASON)
+    return len(waiting)
+
+
 class RowsRefused(HoursRefused):
-    """Rows of a grid that break a rule: the reason for each, by placement id."""
+    """Rows of many entries that cannot be logged: the reason for each, by row (from 0)."""
 
     def __init__(self, reasons: dict[int, str]) -> None:
         super().__init__("Some hours could not be logged.")
@@ -423,23 +444,47 @@ class RowsRefused(HoursRefused):
 
 
 def log_many(
-    rows: Sequence[tuple[Placement, int]], worked_on: date, note: str, actor: User, today: date
+    rows: Sequence[tuple[Placement, date, int, str]], actor: User, today: date
 ) -> list[HoursEntry]:
-    """Log hours for several placements on one day (an event, a team day), as `log_hours`
-    would one by one: every row is checked first, and `RowsRefused` names each bad one
-    before anything is written."""
+    """Log many entries (placement, day, quarter-hours, note) as their verifier, approved at
+    once (a team day's grid, an imported file): every row is checked as `log_hours` checks
+    it, and `RowsRefused` names each bad one before anything is written; then the rollups
+    and milestones are brought up to date in one go."""
+    lock_volunteers(row[0].volunteer_id for row in rows if row[0].volunteer_id is not None)
+    windows: dict[int, tuple[date, date]] = {}  # each placement checked once
     reasons: dict[int, str] = {}
-    for placement, quarters in rows:
+    for index, (placement, worked_on, quarters, _note) in enumerate(rows):
         try:
-            _check_placement(placement, actor)
-            check_entry(placement, worked_on, today)
+            if placement.id not in windows:
+                if not _check_placement(placement, actor):
+                    raise HoursRefused("Your own hours wait for someone else to verify them.")
+                windows[placement.id] = logging_window(placement, today)
+            first, last = windows[placement.id]
+            if not first <= worked_on <= last:
+                check_entry(placement, worked_on, today)  # refuses it, in its own words
             if not 1 <= quarters <= MOST_QUARTERS:
                 raise EntryInvalid("hours", "Enter from 0.25 to 24 hours")
-        except HoursRefused as refusal:
-            reasons[placement.id] = str(refusal)
+        except HoursRefused as refused:
+            reasons[index] = str(refused)
     if reasons:
         raise RowsRefused(reasons)
-    return [
-        log_hours(placement, worked_on, quarters, note, actor, today)
-        for placement, quarters in rows
+    entries = [
+        HoursEntry(
+            volunteer_id=placement.volunteer_id,
+            placement_id=placement.id,
+            role_id=placement.role_id,
+            worked_on=worked_on,
+            quarters=quarters,
+            note=note.strip()[:NOTE_LENGTH],
+            logged_by_id=actor.id,
+            events=[],
+        )
+        for placement, worked_on, quarters, note in rows
     ]
+    db.session.add_all(entries)
+    db.session.flush()
+    for entry in entries:
+        _history(entry, "logged", actor)
+        record_event("hours.logged", actor=actor, subject=entry, quarters=entry.quarters)
+    _approve(entries, actor)
+    return entries

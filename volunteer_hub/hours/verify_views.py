@@ -311,15 +311,18 @@ def grid(slug: str) -> PageResult:
     form = grid_form_for(placements)
     if form.validate_on_submit():
         by_id = {placement.id: placement for placement in placements}
-        rows = [(by_id[number], field.quarters) for number, field in form.rows() if field.quarters]
+        note = form.note.data or ""
+        rows = [
+            (by_id[number], day, field.quarters, note)
+            for number, field in form.rows()
+            if field.quarters
+        ]
         try:
-            logged = services.log_many(
-                rows, day, form.note.data or "", signed_in_user(), local_today()
-            )
+            logged = services.log_many(rows, signed_in_user(), local_today())
         except services.RowsRefused as refused:
             db.session.rollback()
-            for number, reason in refused.reasons.items():
-                form[f"hours_{number}"].errors.append(reason)
+            for index, reason in refused.reasons.items():
+                form[f"hours_{rows[index][0].id}"].errors.append(reason)
         else:
             db.session.commit()
             people = f"{len(logged)} {'volunteer' if len(logged) == 1 else 'volunteers'}"
