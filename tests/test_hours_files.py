@@ -8,6 +8,7 @@ import csv
 import html
 import io
 import re
+import threading
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -221,6 +222,10 @@ def bad_rows(hub) -> dict[str, tuple[str, str]]:
         ),
         "nothing": (f"ann@example.org,{reading},2026-11-02,0,", "Enter from 0.25 to 24 hours"),
         "words": (f"ann@example.org,{reading},2026-11-02,two,", "Enter the hours as a number"),
+        "huge exponent": (
+            f"ann@example.org,{reading},2026-11-02,1e1000000,",
+            "Enter the hours as a number",
+        ),
         "no email": (f",{reading},2026-11-02,2,", "Enter the volunteer's email address"),
         "no role": ("ann@example.org,,2026-11-02,2,", "Enter the role"),
         "unknown role": (
@@ -261,6 +266,7 @@ def bad_rows(hub) -> dict[str, tuple[str, str]]:
         "over a day",
         "nothing",
         "words",
+        "huge exponent",
         "no email",
         "no role",
         "unknown role",
@@ -578,6 +584,25 @@ def test_a_volunteers_own_export_holds_only_their_hours_without_email(hub, logge
     refused = client.get(f"/me/hours.csv?role={hub['lunches'].slug}")
     assert refused.status_code == 422
     assert "Choose a role from the list" in refused.get_data(as_text=True)
+
+
+def test_the_export_is_written_after_the_request_has_ended(hub, logged, login_as):
+    """As a server sends it: the file is read in a thread with no app context, after the
+    view has returned, and still holds the verified hours with the time they were verified."""
+    response = login_as(hub["ann"]).get("/me/hours.csv", buffered=False)
+    read: list[str] = []
+
+    def send() -> None:
+        with response:
+            read.append(response.get_data(as_text=True))
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    thread.join(timeout=30)
+    (text,) = read
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert [row["Date"] for row in rows] == ["2026-09-05", "2026-10-01"]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row["Verified at"]) for row in rows)
 
 
 def test_staff_export_the_whole_hub(hub, logged, login_as):

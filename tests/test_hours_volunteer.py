@@ -132,11 +132,13 @@ BAD_INPUT = [
     ("2026-11-18", "1.1", "hours", "Enter hours in quarter-hour steps"),
     ("2026-11-18", "24.25", "hours", "Enter from 0.25 to 24 hours"),
     ("2026-11-18", "0", "hours", "Enter from 0.25 to 24 hours"),
-    ("2026-11-18", "-1", "hours", "Enter from 0.25 to 24 hours"),
+    ("2026-11-18", "-1", "hours", "Enter the hours as a number"),
     ("2026-11-18", "abc", "hours", "Enter the hours as a number"),
     ("2026-11-18", "NaN", "hours", "Enter the hours as a number"),
     ("2026-11-18", "Infinity", "hours", "Enter the hours as a number"),
-    ("2026-11-18", "1e3", "hours", "Enter from 0.25 to 24 hours"),
+    ("2026-11-18", "1e3", "hours", "Enter the hours as a number"),
+    ("2026-11-18", "1e1000000", "hours", "Enter the hours as a number"),
+    ("2026-11-18", "1_5", "hours", "Enter the hours as a number"),
     ("2026-11-18", "", "hours", "Enter the hours, like 2 or 1.5"),
 ]
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Response
 from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session, aliased
 
 from ..auth.models import User
-from ..clock import to_local
+from ..clock import hub_zone
 from ..csvexport import safe_cell
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -101,7 +102,7 @@ def decimal_hours(quarters: int) -> str:
     return str(Decimal(quarters) / QUARTERS_PER_HOUR)
 
 
-def _cells(row: Any, with_email: bool) -> list[Any]:
+def _cells(row: Any, with_email: bool, zone: ZoneInfo) -> list[Any]:
     (worked_on, name, email, deleted_at, organisation, role, category, locality) = row[:8]
     quarters, status, note, verified_by, verified_at = row[8:]
     decided = status != HoursStatus.PENDING
@@ -117,7 +118,7 @@ def _cells(row: Any, with_email: bool) -> list[Any]:
         STATUS_LABELS[HoursStatus(status)],
         note,
         (verified_by or "") if decided else "",
-        to_local(verified_at).strftime("%Y-%m-%d %H:%M") if decided and verified_at else "",
+        verified_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if decided and verified_at else "",
     ]
     if not with_email:
         del cells[2]
@@ -128,10 +129,11 @@ def header(*, with_email: bool) -> list[str]:
     return HEADER if with_email else [name for name in HEADER if name != "Email"]
 
 
-def csv_lines(engine: Engine, query: Entries, *, with_email: bool) -> Iterator[str]:
+def csv_lines(engine: Engine, query: Entries, *, with_email: bool, zone: ZoneInfo) -> Iterator[str]:
     """The CSV's text in pieces: a byte-order mark (Excel needs it to read accents) and the
-    headings, then the rows a batch at a time. The rows are read in a session of the
-    generator's own: the request's has ended by the time the file is sent."""
+    headings, then the rows a batch at a time. Nothing here may need the app: the request,
+    its session and its app context have ended by the time the file is sent, so the rows
+    are read in a session of the generator's own and times shown in the `zone` given."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"
@@ -140,7 +142,8 @@ def csv_lines(engine: Engine, query: Entries, *, with_email: bool) -> Iterator[s
         result = session.execute(query.execution_options(yield_per=BATCH))
         for batch in result.partitions():
             for row in batch:
-                writer.writerow([safe_cell(value) for value in _cells(row, with_email)])
+                cells = _cells(row, with_email, zone)
+                writer.writerow([safe_cell(value) for value in cells])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -150,7 +153,7 @@ def csv_lines(engine: Engine, query: Entries, *, with_email: bool) -> Iterator[s
 def hours_csv(filename: str, query: Entries, *, with_email: bool = True) -> Response:
     """A streamed CSV attachment of the query's entries."""
     return Response(
-        csv_lines(db.engine, query, with_email=with_email),
+        csv_lines(db.engine, query, with_email=with_email, zone=hub_zone()),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',

@@ -8,9 +8,10 @@ in the audit trail and keep the rollups and milestones in step; the caller commi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -53,15 +54,16 @@ class EntryInvalid(HoursRefused):
         self.field = field
 
 
+HOURS_TYPED = re.compile(r"\d{1,3}(\.\d{1,6})?|\.\d{1,6}")
+
+
 def parse_hours(text: str) -> int:
-    """Quarter-hours from what a person typed ("2", "1.5", "0.25"), or `EntryInvalid`."""
-    try:
-        hours = Decimal(text.strip())
-    except InvalidOperation:
-        raise EntryInvalid("hours", "Enter the hours as a number, like 2 or 1.5") from None
-    if not hours.is_finite():
+    """Quarter-hours from what a person typed ("2", "1.5", "0.25"), or `EntryInvalid`. Only
+    plain decimals are read: no exponents, signs, underscores or words."""
+    typed = text.strip()
+    if not HOURS_TYPED.fullmatch(typed):
         raise EntryInvalid("hours", "Enter the hours as a number, like 2 or 1.5")
-    quarters = hours * QUARTERS_PER_HOUR
+    quarters = Decimal(typed) * QUARTERS_PER_HOUR
     if quarters != quarters.to_integral_value():
         raise EntryInvalid("hours", "Enter hours in quarter-hour steps, like 1.25, 1.5 or 1.75")
     if not 1 <= quarters <= MOST_QUARTERS:
