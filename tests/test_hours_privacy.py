@@ -24,6 +24,7 @@ from tests.factories import (
     make_staff,
     make_user,
 )
+from volunteer_hub.audit.models import AuditEvent
 from volunteer_hub.auth.models import User
 from volunteer_hub.extensions import db as _db
 from volunteer_hub.hours import services
@@ -178,7 +179,7 @@ def test_erasure_through_the_account_page_leaves_her_words_nowhere(story, client
     assert response.status_code == 302
     texts = [
         str(value)
-        for table in (HoursEntry.__table__, HoursEvent.__table__)
+        for table in (HoursEntry.__table__, HoursEvent.__table__, AuditEvent.__table__)
         for row in db.session.execute(sa.select(table))
         for value in row
     ]

@@ -186,8 +186,11 @@ def _lock(entries: Sequence[HoursEntry]) -> None:
 
 
 def _history(entry: HoursEntry, action: str, actor: User | None, message: str = "") -> None:
-    entry.events.append(
+    """Add a step to the entry's history (saved: the entry has its id), without loading the
+    steps before it. The history holds the why; the audit trail says who did what, when."""
+    db.session.add(
         HoursEvent(
+            entry_id=entry.id,
             action=action,
             status=entry.status,
             actor_id=actor.id if actor else None,
@@ -214,7 +217,8 @@ def _move(
         entry.verified_by_id = actor.id if actor else None
         entry.verified_at = utcnow()
     _history(entry, action, actor, message)
-    record_event(f"hours.{action}", actor=actor, subject=entry, reason=message)
+    # The message stays in the history, which erasure blanks; the trail holds no free text.
+    record_event(f"hours.{action}", actor=actor, subject=entry)
 
 
 def _approve(entries: Sequence[HoursEntry], actor: User | None) -> None:
