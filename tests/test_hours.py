@@ -464,6 +464,16 @@ def test_an_attended_shift_logs_its_hours_once(frozen):
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(HoursEntry)) == 1
 
 
+def test_marking_a_shift_attended_again_keeps_a_verifiers_rejection(frozen):
+    booking, manager = attended_shift()
+    shifts.mark_attendance(booking, BookingStatus.ATTENDED, manager)
+    (entry,) = _db.session.scalars(sa.select(HoursEntry)).all()
+    services.decide(entry, "reject", manager, "The shift was cut short: log the real hours")
+    shifts.mark_attendance(booking, BookingStatus.ATTENDED, manager)
+    _db.session.commit()
+    assert entry.status == HoursStatus.REJECTED and entry.message.startswith("The shift was")
+
+
 def test_an_organisation_may_approve_shift_hours_at_once(frozen):
     booking, manager = attended_shift(organisation_approves=True)
     shifts.mark_attendance(booking, BookingStatus.ATTENDED, manager)

@@ -406,7 +406,7 @@ def test_the_chart_table_holds_each_months_figures(client, login_as, frozen):
     assert rows["December 2025"] == "1.5 hours"
     assert rows["June 2026"] == "0 hours"
     assert "November 2025" not in rows
-    assert '<th scope="row">In all</th><td class="text-end">49.75 hours</td>' in page
+    assert '<th scope="row">Last 12 months</th><td class="text-end">49.75 hours</td>' in page
     assert 'role="img" aria-labelledby="hours-chart-title hours-chart-desc"' in page
     assert "Your verified hours by month, December 2025 to November 2026</title>" in page
     assert page.count("<rect ") == 3  # a bar for each month with hours

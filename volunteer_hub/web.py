@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_wtf import FlaskForm
+from werkzeug.wrappers.response import Response
 
 # What a view returns: a response, a page, or a page with its status.
 PageResult = Response | str | tuple[str, int]

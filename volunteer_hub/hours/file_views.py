@@ -9,39 +9,26 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ..clock import local_today
 from ..extensions import db
 from ..organisations.models import Organisation
-from ..organisations.services import can_coordinate
 from ..permissions import signed_in_user, staff_required
 from ..reference.models import Category
 from ..reference.services import active_items
 from ..roles.models import Role
-from ..web import render_form
+from ..web import PageResult, render_form
 from . import exports, importing
 from .file_forms import ConfirmImportForm, ExportForm, ImportForm, StaffExportForm
 from .import_file import MAX_ROWS, FileRefused
 from .models import HoursEntry, hours_words
+from .verify_views import coordinated_organisation
 
 bp = Blueprint("hours_files", __name__)
-
-PageResult = Response | str | tuple[str, int]
-
-
-def _organisation(slug: str) -> Organisation:
-    """The organisation, for its members and staff only."""
-    organisation: Organisation = db.first_or_404(
-        select(Organisation).where(Organisation.slug == slug)
-    )
-    if not can_coordinate(signed_in_user(), organisation):
-        abort(403 if organisation.is_approved else 404)
-    return organisation
 
 
 # --- Importing ------------------------------------------------------------------------------
@@ -51,7 +38,7 @@ def _organisation(slug: str) -> Organisation:
 @login_required
 def import_hours(slug: str) -> PageResult:
     """Upload a CSV and see it checked, row by row."""
-    organisation = _organisation(slug)
+    organisation = coordinated_organisation(slug)
     form = ImportForm()
     if form.validate_on_submit():
         try:
@@ -68,7 +55,7 @@ def import_hours(slug: str) -> PageResult:
 @login_required
 def confirm_import(slug: str) -> PageResult:
     """Import every row of the file carried from the preview, after checking it all again."""
-    organisation = _organisation(slug)
+    organisation = coordinated_organisation(slug)
     form = ConfirmImportForm()
     upload = ImportForm(formdata=None)
     if not form.validate_on_submit():
@@ -216,7 +203,7 @@ def _organisation_page(form: ExportForm, organisation: Organisation) -> PageResu
 @bp.get("/org/<slug>/hours/export")
 @login_required
 def organisation_export(slug: str) -> PageResult:
-    organisation = _organisation(slug)
+    organisation = coordinated_organisation(slug)
     form = ExportForm(request.args)
     _organisations(form, organisation)
     return _organisation_page(form, organisation)
@@ -225,7 +212,7 @@ def organisation_export(slug: str) -> PageResult:
 @bp.get("/org/<slug>/hours.csv")
 @login_required
 def organisation_csv(slug: str) -> PageResult:
-    organisation = _organisation(slug)
+    organisation = coordinated_organisation(slug)
     form = ExportForm(request.args)
     filters = _organisations(form, organisation)
     if filters is None:

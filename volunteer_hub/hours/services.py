@@ -1,9 +1,9 @@
 """Hours rules: who logs against which placement and when, verification (approve, query,
-reject, bulk approve), the volunteer's correction, staff reversal, and hours from attended
-shifts.
+reject, bulk approve), the volunteer's correction, staff reversal, logging many entries at
+once, and closing an erased volunteer's waiting hours.
 
-Every change goes through `_move` or `_approve`, which record it on the entry's history and
-in the audit trail and keep the rollups and milestones in step; the caller commits.
+Every change of status goes through `changes.move` or `changes.approve`; the caller commits.
+Hours from shift registers are in `shift_hours`.
 """
 
 from __future__ import annotations
@@ -18,40 +18,22 @@ from sqlalchemy import select
 from ..audit.services import record_event
 from ..auth.models import User
 from ..clock import local_date
-from ..database import utcnow
 from ..extensions import db
 from ..mail import queue_email
 from ..organisations.services import can_coordinate
 from ..placements.models import Placement, PlacementEvent, PlacementStatus
 from ..roles.models import Role
-from ..shifts.models import ShiftBooking
 from ..urls import external_url
-from .models import (
-    HOURS_TRANSITIONS,
-    MOST_QUARTERS,
-    QUARTERS_PER_HOUR,
-    HoursEntry,
-    HoursEvent,
-    HoursStatus,
-)
-from .rollup import add_to_rollups, lock_volunteers, record_milestones
+from .changes import EntryInvalid as EntryInvalid
+from .changes import HoursRefused as HoursRefused
+from .changes import add_history, approve, lock_entries, move
+from .models import MOST_QUARTERS, QUARTERS_PER_HOUR, HoursEntry, HoursStatus
+from .rollup import lock_volunteers
 
 # Placements a volunteer logs against; the deciders may also log late hours once one ended.
 VOLUNTEER_LOGS = frozenset({PlacementStatus.APPROVED, PlacementStatus.ACTIVE})
 VERIFIER_LOGS = VOLUNTEER_LOGS | {PlacementStatus.ENDED}
 NOTE_LENGTH = 500
-
-
-class HoursRefused(Exception):
-    """A change to hours that cannot be made, with the reason in plain words."""
-
-
-class EntryInvalid(HoursRefused):
-    """Hours that break a rule about one field (`worked_on`, `hours` or `placement`)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 HOURS_TYPED = re.compile(r"\d{1,3}(\.\d{1,6})?|\.\d{1,6}")
@@ -169,74 +151,12 @@ def log_hours(
     )
     db.session.add(entry)
     db.session.flush()
-    _history(entry, "logged", actor)
+    add_history(entry, "logged", actor)
     record_event("hours.logged", actor=actor, subject=entry, quarters=quarters)
     if as_verifier:
-        _lock([entry])
-        _approve([entry], actor)
+        lock_entries([entry])
+        approve([entry], actor)
     return entry
-
-
-def _lock(entries: Sequence[HoursEntry]) -> None:
-    """Lock the entries' volunteers, then read the entries again: whatever was decided
-    meanwhile is seen before anything is checked."""
-    lock_volunteers(entry.volunteer_id for entry in entries)
-    for entry in entries:
-        db.session.refresh(entry)
-
-
-def _history(entry: HoursEntry, action: str, actor: User | None, message: str = "") -> None:
-    """Add a step to the entry's history (saved: the entry has its id), without loading the
-    steps before it. The history holds the why; the audit trail says who did what, when."""
-    db.session.add(
-        HoursEvent(
-            entry_id=entry.id,
-            action=action,
-            status=entry.status,
-            actor_id=actor.id if actor else None,
-            message=message,
-        )
-    )
-
-
-def _move(
-    entry: HoursEntry, new: HoursStatus, actor: User | None, action: str, message: str = ""
-) -> None:
-    """Change the entry's status (already locked), keeping the rollups in step."""
-    current = HoursStatus(entry.status)
-    if new not in HOURS_TRANSITIONS[current]:
-        raise HoursRefused(
-            f"These hours are {entry.status_label.lower()}: they cannot be {action}."
-        )
-    if current == HoursStatus.APPROVED:
-        add_to_rollups([entry], -1)
-    entry.status = new
-    if new in (HoursStatus.QUERIED, HoursStatus.REJECTED):
-        entry.message = message
-    if new != HoursStatus.PENDING:
-        entry.verified_by_id = actor.id if actor else None
-        entry.verified_at = utcnow()
-    _history(entry, action, actor, message)
-    # The message stays in the history, which erasure blanks; the trail holds no free text.
-    record_event(f"hours.{action}", actor=actor, subject=entry)
-
-
-def _approve(entries: Sequence[HoursEntry], actor: User | None) -> None:
-    """Approve entries (already locked and pending), then record any milestone reached."""
-    for entry in entries:
-        if entry.status != HoursStatus.PENDING:
-            raise HoursRefused(
-                f"These hours are {entry.status_label.lower()}: they cannot be approved."
-            )
-        entry.status = HoursStatus.APPROVED
-        entry.message = ""
-        entry.verified_by_id = actor.id if actor else None
-        entry.verified_at = utcnow()
-        _history(entry, "approved", actor)
-        record_event("hours.approved", actor=actor, subject=entry)
-    add_to_rollups(entries, 1)
-    for volunteer in {entry.volunteer for entry in entries}:
-        record_milestones(volunteer)
 
 
 DECISIONS = {
@@ -244,7 +164,6 @@ DECISIONS = {
     "query": HoursStatus.QUERIED,
     "reject": HoursStatus.REJECTED,
 }
-ACTIONS = {HoursStatus.QUERIED: "queried", HoursStatus.REJECTED: "rejected"}
 
 
 PAST = {"approve": "approved", "query": "queried", "reject": "rejected"}
@@ -267,14 +186,14 @@ def decide(entry: HoursEntry, decision: str, actor: User, message: str = "") -> 
     seen."""
     if not can_verify_entry(actor, entry):
         raise HoursRefused("You cannot verify these hours.")
-    _lock([entry])
+    lock_entries([entry])
     if decision not in decisions_for(entry):
         raise HoursRefused(
             f"These hours are {entry.status_label.lower()}: they cannot be {PAST[decision]}."
         )
     new = DECISIONS[decision]
     if new == HoursStatus.APPROVED:
-        _approve([entry], actor)
+        approve([entry], actor)
         return
     if not message.strip():
         raise HoursRefused(
@@ -282,8 +201,8 @@ def decide(entry: HoursEntry, decision: str, actor: User, message: str = "") -> 
             if new == HoursStatus.QUERIED
             else "Say why these hours are not accepted."
         )
-    _move(entry, new, actor, ACTIONS[new], message.strip())
-    _tell_volunteer(entry, ACTIONS[new], message.strip())
+    move(entry, new, actor, PAST[decision], message.strip())
+    _tell_volunteer(entry, PAST[decision], message.strip())
 
 
 def bulk_approve(entries: Sequence[HoursEntry], actor: User) -> int:
@@ -298,10 +217,10 @@ def bulk_approve(entries: Sequence[HoursEntry], actor: User) -> int:
         for entry in entries
         if verifies[entry.role.organisation_id] and entry.volunteer_id != actor.id
     ]
-    _lock(mine)
+    lock_entries(mine)
     pending = [entry for entry in mine if entry.status == HoursStatus.PENDING]
     if pending:
-        _approve(pending, actor)
+        approve(pending, actor)
     return len(pending)
 
 
@@ -312,16 +231,16 @@ def correct(
     verified again."""
     if volunteer.id != entry.volunteer_id:
         raise HoursRefused("You can change only your own hours.")
-    _lock([entry])
+    lock_entries([entry])
     if entry.status not in (HoursStatus.PENDING, HoursStatus.QUERIED):
         raise HoursRefused("These hours have been decided: they cannot be changed now.")
     check_entry(entry.placement, worked_on, today)
     entry.worked_on, entry.quarters = worked_on, quarters
     entry.note = note.strip()[:NOTE_LENGTH]
     if entry.status == HoursStatus.QUERIED:
-        _move(entry, HoursStatus.PENDING, volunteer, "resubmitted")
+        move(entry, HoursStatus.PENDING, volunteer, "resubmitted")
     else:
-        _history(entry, "changed", volunteer)
+        add_history(entry, "changed", volunteer)
         record_event("hours.changed", actor=volunteer, subject=entry)
 
 
@@ -333,70 +252,11 @@ def reverse(entry: HoursEntry, actor: User, reason: str) -> None:
         raise HoursRefused("You cannot reverse a decision on your own hours.")
     if not reason.strip():
         raise HoursRefused("Say why the decision is reversed.")
-    _lock([entry])
+    lock_entries([entry])
     if entry.status not in (HoursStatus.APPROVED, HoursStatus.REJECTED):
         raise HoursRefused("Only verified or rejected hours can be reversed.")
-    _move(entry, HoursStatus.PENDING, actor, "reversed", reason.strip())
+    move(entry, HoursStatus.PENDING, actor, "reversed", reason.strip())
     _tell_volunteer(entry, "reversed", reason.strip())
-
-
-def shift_quarters(booking: ShiftBooking) -> int:
-    """The shift's length in quarter-hours, to the nearest quarter, within one day."""
-    minutes = (booking.shift.ends_at - booking.shift.starts_at).total_seconds() / 60
-    return max(1, min(MOST_QUARTERS, round(minutes / 15)))
-
-
-def shift_entry(booking: ShiftBooking) -> HoursEntry | None:
-    return db.session.scalar(select(HoursEntry).where(HoursEntry.shift_booking_id == booking.id))
-
-
-def record_shift_hours(booking: ShiftBooking, actor: User) -> HoursEntry | None:
-    """Hours for an attended shift: waiting to be verified, or approved at once where the
-    organisation has chosen so. Marking the same shift attended again changes nothing."""
-    if booking.volunteer_id is None:
-        return None
-    entry = shift_entry(booking)
-    approve_now = booking.shift.role.organisation.approves_shift_hours
-    if entry is None:
-        entry = HoursEntry(
-            volunteer_id=booking.volunteer_id,
-            placement_id=booking.placement_id,
-            role_id=booking.shift.role_id,
-            worked_on=local_date(booking.shift.starts_at),
-            quarters=shift_quarters(booking),
-            note="Shift attended",
-            shift_booking_id=booking.id,
-            logged_by_id=actor.id,
-        )
-        db.session.add(entry)
-        db.session.flush()
-        _history(entry, "logged", actor, "From the shift's register")
-        record_event("hours.logged", actor=actor, subject=entry, shift_booking_id=booking.id)
-    else:
-        _lock([entry])
-        if entry.status != HoursStatus.REJECTED:
-            return entry
-        _move(entry, HoursStatus.PENDING, actor, "restored", "The register was corrected")
-    if approve_now:
-        _lock([entry])
-        _approve([entry], actor)
-    return entry
-
-
-def withdraw_shift_hours(booking: ShiftBooking, actor: User) -> None:
-    """The register now says the volunteer did not come: their hours for it no longer count."""
-    entry = shift_entry(booking)
-    if entry is None:
-        return
-    _lock([entry])
-    if entry.status != HoursStatus.REJECTED:
-        _move(
-            entry,
-            HoursStatus.REJECTED,
-            actor,
-            "rejected",
-            "The register was corrected: marked as not attending this shift",
-        )
 
 
 def _tell_volunteer(entry: HoursEntry, decision: str, message: str) -> None:
@@ -437,7 +297,7 @@ def reject_for_erasure(volunteer: User) -> int:
         .order_by(HoursEntry.id)
     ).all()
     for entry in waiting:
-        _move(entry, HoursStatus.REJECTED, None, "rejected", ERASED_REASON)
+        move(entry, HoursStatus.REJECTED, None, "rejected", ERASED_REASON)
     return len(waiting)
 
 
@@ -490,7 +350,7 @@ def log_many(
     db.session.add_all(entries)
     db.session.flush()
     for entry in entries:
-        _history(entry, "logged", actor)
+        add_history(entry, "logged", actor)
         record_event("hours.logged", actor=actor, subject=entry, quarters=entry.quarters)
-    _approve(entries, actor)
+    approve(entries, actor)
     return entries

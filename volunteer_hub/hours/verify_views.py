@@ -14,7 +14,6 @@ from flask_login import login_required
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ..clock import local_today
@@ -26,7 +25,7 @@ from ..reference.models import Category
 from ..reference.services import item_choices
 from ..roles.models import Role
 from ..templating import long_date
-from ..web import safe_next
+from ..web import PageResult, safe_next
 from . import queries, services, totals
 from .models import HoursEntry, hours_words
 from .verify_forms import (
@@ -43,7 +42,6 @@ from .verify_forms import (
 
 bp = Blueprint("hours_verify", __name__)
 
-PageResult = Response | str | tuple[str, int]
 bp.add_app_template_global(services.decisions_for, "hours_decisions")
 
 DONE = {
@@ -60,7 +58,7 @@ def _per_page() -> int:
     return PER_PAGE
 
 
-def _organisation(slug: str) -> Organisation:
+def coordinated_organisation(slug: str) -> Organisation:
     """The organisation, for its coordinators and staff: others get 403, or 404 while it is
     not approved (it is not public)."""
     organisation: Organisation = db.first_or_404(
@@ -122,7 +120,7 @@ def _render_org_list(organisation: Organisation, bulk: BulkApproveForm) -> PageR
 @login_required
 def org_list(slug: str) -> PageResult:
     bulk = BulkApproveForm(formdata=None, back=request.full_path)
-    return _render_org_list(_organisation(slug), bulk)
+    return _render_org_list(coordinated_organisation(slug), bulk)
 
 
 def _approve_chosen(form: BulkApproveForm, organisation: Organisation | None) -> None:
@@ -148,7 +146,7 @@ def _approve_chosen(form: BulkApproveForm, organisation: Organisation | None) ->
 @bp.post("/org/<slug>/hours/approve")
 @login_required
 def org_bulk_approve(slug: str) -> PageResult:
-    organisation = _organisation(slug)
+    organisation = coordinated_organisation(slug)
     form = BulkApproveForm()
     if not form.validate_on_submit():
         return _render_org_list(organisation, form)
@@ -247,7 +245,7 @@ def reverse(entry_id: int) -> PageResult:
 @bp.route("/org/<slug>/hours/log", methods=["GET", "POST"])
 @login_required
 def log_for(slug: str) -> PageResult:
-    organisation = _organisation(slug)
+    organisation = coordinated_organisation(slug)
     form = LogForForm(data={"placement": request.args.get("placement", "")})
     if request.method == "POST":
         form = LogForForm()
@@ -300,7 +298,7 @@ def _grid_choice(organisation: Organisation) -> tuple[GridChoiceForm, Role | Non
 def grid(slug: str) -> PageResult:
     """Hours for many volunteers on one day: choose the role and the day, then type each
     volunteer's hours; all are logged, or none when a row is wrong."""
-    organisation = _organisation(slug)
+    organisation = coordinated_organisation(slug)
     choice, role, day = _grid_choice(organisation)
     if role is None or day is None:
         if request.method == "POST" and not choice.errors:
@@ -355,7 +353,7 @@ def grid(slug: str) -> PageResult:
 @bp.get("/org/<slug>/hours/totals")
 @login_required
 def org_totals(slug: str) -> str:
-    organisation = _organisation(slug)
+    organisation = coordinated_organisation(slug)
     form = TotalsForm(request.args)
     start, end = form.months()
     within: dict[str, Any] = {"start": start, "end": end, "organisation_id": organisation.id}

@@ -11,7 +11,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import DataRequired
 
@@ -23,7 +22,7 @@ from ..permissions import signed_in_user
 from ..placements.models import Placement
 from ..roles.models import Role
 from ..templating import long_date
-from ..web import render_form
+from ..web import PageResult, render_form
 from . import services
 from .forms import EntryForm, hours_field, note_field, worked_on_field
 from .models import QUARTERS_PER_HOUR, HoursEntry, HoursEvent, HoursStatus, hours_words
@@ -31,7 +30,6 @@ from .totals import MonthTotal, volunteer_totals
 
 bp = Blueprint("hours", __name__)
 
-PageResult = Response | str | tuple[str, int]
 bp.add_app_template_filter(hours_words, "hours")
 
 ENTRIES_PER_PAGE = 20

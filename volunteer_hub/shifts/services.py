@@ -15,7 +15,7 @@ from ..auth.models import User
 from ..clock import hub_zone, local_today
 from ..database import utcnow
 from ..extensions import db
-from ..hours.services import record_shift_hours, withdraw_shift_hours
+from ..hours.shift_hours import record_shift_hours, withdraw_shift_hours
 from ..locks import lock_row
 from ..placements.models import Placement, PlacementStatus
 from ..placements.services import move
