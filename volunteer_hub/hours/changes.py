@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
-
 from ..audit.services import record_event
 from ..auth.models import User
 from ..database import utcnow
@@ -86,6 +84,5 @@ def approve(entries: Sequence[HoursEntry], actor: User | None) -> None:
         add_history(entry, "approved", actor)
         record_event("hours.approved", actor=actor, subject=entry)
     add_to_rollups(entries, 1)
-    volunteer_ids = {entry.volunteer_id for entry in entries}
-    for volunteer in db.session.scalars(select(User).where(User.id.in_(volunteer_ids))):
-        record_milestones(volunteer)
+    for volunteer_id in sorted({entry.volunteer_id for entry in entries}):
+        record_milestones(volunteer_id)

@@ -100,21 +100,33 @@ def milestone_hours() -> list[int]:
     return setting_list("milestone_hours")
 
 
-def record_milestones(volunteer: User) -> list[Milestone]:
+def _total_and_reached(volunteer_id: int) -> tuple[int, set[int]]:
+    """The volunteer's approved quarter-hours and the milestones they have reached, in one
+    statement: the total comes first, marked -1."""
+    total = select(literal(-1), func.coalesce(func.sum(VolunteerMonthHours.quarters), 0)).where(
+        VolunteerMonthHours.volunteer_id == volunteer_id
+    )
+    reached = select(Milestone.hours, literal(0)).where(Milestone.volunteer_id == volunteer_id)
+    rows = db.session.execute(total.union_all(reached)).all()
+    quarters = next(int(value) for marker, value in rows if marker == -1)
+    return quarters, {int(marker) for marker, _ in rows if marker != -1}
+
+
+def record_milestones(volunteer_id: int) -> list[Milestone]:
     """Record each milestone the volunteer's approved hours have reached for the first time,
     and thank them by email. The caller holds the volunteer's row lock, so approvals landing
     together record each milestone once; one reached before and reversed stays recorded."""
-    total = approved_quarters(volunteer.id)
-    reached = set(
-        db.session.scalars(select(Milestone.hours).where(Milestone.volunteer_id == volunteer.id))
-    )
+    total, reached = _total_and_reached(volunteer_id)
     new = [
-        Milestone(volunteer_id=volunteer.id, hours=hours)
+        Milestone(volunteer_id=volunteer_id, hours=hours)
         for hours in milestone_hours()
         if hours * QUARTERS_PER_HOUR <= total and hours not in reached
     ]
+    if not new:
+        return new
     db.session.add_all(new)
-    if new and volunteer.deleted_at is None:
+    volunteer = db.session.get(User, volunteer_id)
+    if volunteer is not None and volunteer.deleted_at is None:
         queue_email(
             volunteer.email,
             "milestone_reached",

@@ -70,7 +70,8 @@ class VolunteerTotals:
 
 
 def volunteer_totals(volunteer_id: int, today: date, months: int = 12) -> VolunteerTotals:
-    """A volunteer's dashboard figures, in three small queries over their rollup rows."""
+    """A volunteer's dashboard figures, in two small queries over their rollup rows (and two
+    for the milestones)."""
     mine = VolunteerMonthHours.volunteer_id == volunteer_id
     by_role = [
         RoleTotal(role_id, title, organisation, int(quarters))
@@ -85,23 +86,16 @@ def volunteer_totals(volunteer_id: int, today: date, months: int = 12) -> Volunt
         )
     ]
     first_month = add_months(month_of(today), 1 - months)
-    monthly = dict(
+    year_start = date(today.year, 1, 1)
+    monthly = dict(  # the chart's months and this year's: one read serves both
         db.session.execute(
             select(VolunteerMonthHours.month, func.sum(VolunteerMonthHours.quarters))
-            .where(mine, VolunteerMonthHours.month >= first_month)
+            .where(mine, VolunteerMonthHours.month >= min(first_month, year_start))
             .group_by(VolunteerMonthHours.month)
         ).all()
     )
     lifetime = sum(total.quarters for total in by_role)
-    year_start = date(today.year, 1, 1)
-    this_year = (
-        db.session.scalar(
-            select(func.coalesce(func.sum(VolunteerMonthHours.quarters), 0)).where(
-                mine, VolunteerMonthHours.month >= year_start
-            )
-        )
-        or 0
-    )
+    this_year = sum(quarters for month, quarters in monthly.items() if month >= year_start)
     by_month = [
         MonthTotal(month, int(monthly.get(month, 0)))
         for month in (add_months(first_month, step) for step in range(months))

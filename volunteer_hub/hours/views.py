@@ -71,7 +71,9 @@ def mine() -> PageResult:
     entries = db.paginate(
         select(HoursEntry)
         .where(HoursEntry.volunteer_id == user.id)
-        .options(joinedload(HoursEntry.role).joinedload(Role.organisation))
+        # The page's roles by key afterwards: joined before the LIMIT, PostgreSQL hashed
+        # every role and organisation to show twenty entries.
+        .options(selectinload(HoursEntry.role).joinedload(Role.organisation))
         .order_by(HoursEntry.worked_on.desc(), HoursEntry.id.desc()),
         per_page=ENTRIES_PER_PAGE,
         error_out=False,
