@@ -29,7 +29,13 @@ from volunteer_hub.forms import HubForm
 from volunteer_hub.organisations.models import Organisation
 from volunteer_hub.periods import PERIODS
 from volunteer_hub.roles.models import Role, RolePeriod, RoleStatus
-from volunteer_hub.roles.search import fts5_query, refresh_search_entry
+from volunteer_hub.roles.search import (
+    fts5_query,
+    refresh_search_entry,
+    search_roles,
+    search_shape,
+    shape_statement,
+)
 
 HOSTILE = settings(
     max_examples=40,
@@ -274,6 +280,22 @@ def test_repeated_parameters_match_any_of_their_values(client, catalogue):
 
 def test_a_role_in_several_matching_periods_is_listed_once(client, catalogue):
     assert found(client, period=["saturday-morning", "sunday-morning"]) == ["Path warden"]
+
+
+def test_searches_of_one_shape_share_a_statement_but_never_its_values(client, catalogue):
+    """A statement is built once for each shape of search (`roles.search.Shape`) and its
+    values are bound at each execution: one search's values never leak into the next's."""
+    libraries = RoleFilters(category=(catalogue["libraries"],))
+    parks = RoleFilters(category=(catalogue["parks"],))
+    assert shape_statement(search_shape(libraries)) is shape_statement(search_shape(parks))
+    assert set(found(client, category=catalogue["libraries"])) == {"Shelver", "Reading buddy"}
+    assert set(found(client, category=catalogue["parks"])) == {"Path warden", "Online mentor"}
+    assert found(client, q="shelver") == ["Shelver"]
+    assert found(client, q="warden") == ["Path warden"]
+    assert found(client, q="warden", period="monday-morning") == []
+    assert found(client, q="shelver", period="monday-morning") == ["Shelver"]
+    in_parks = db.session.scalars(search_roles(parks)).all()
+    assert {role.title for role in in_parks} == {"Path warden", "Online mentor"}
 
 
 def test_closing_sort_puts_the_soonest_deadline_first_and_none_last(client, catalogue):
