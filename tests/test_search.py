@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from flask import current_app
+from flask import current_app, url_for
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,6 +36,7 @@ from volunteer_hub.roles.search import (
     search_shape,
     shape_statement,
 )
+from volunteer_hub.templating import role_links
 
 HOSTILE = settings(
     max_examples=40,
@@ -417,6 +418,21 @@ def test_pagination_keeps_repeated_parameters(client, db):
     past_the_end = client.get("/roles", query_string={**query, "page": "9"})
     assert past_the_end.status_code == 200
     assert "There are no more roles" in past_the_end.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("external", [False, True])
+def test_role_links_are_url_for(app, external):
+    """The role cards' links come from one `url_for` (`templating.role_links`)."""
+    with app.test_request_context("/roles"):
+        link = role_links(external)
+        for slug in (
+            "shelver-reddish-library",
+            "a b",
+            "caf\u00e9-100%",
+            "x/y?z#w",
+            "slug-placeholder",
+        ):
+            assert link(slug) == url_for("roles.detail", slug=slug, _external=external)
 
 
 # --- Keywords ------------------------------------------------------------------------------------

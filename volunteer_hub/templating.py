@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, current_app, request, url_for
 
@@ -53,6 +55,19 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint or "public.home", **values)
 
 
+# A path segment as werkzeug's default converter writes it (`BaseConverter.to_url`).
+PATH_SEGMENT_SAFE = "!$&'()*+,/:;=@"
+SLUG_PLACEHOLDER = "slug-placeholder"
+
+
+def role_links(external: bool = False) -> Callable[[str], str]:
+    """`url_for("roles.detail", slug=slug, _external=external)` for any slug, from one
+    `url_for`: for a list of role cards."""
+    url = url_for("roles.detail", slug=SLUG_PLACEHOLDER, _external=external)
+    head, _, tail = url.rpartition(SLUG_PLACEHOLDER)
+    return lambda slug: head + quote(slug, safe=PATH_SEGMENT_SAFE) + tail
+
+
 def hub_globals() -> dict[str, Any]:
     return {
         "hub_name": current_app.config["HUB_NAME"],
@@ -68,3 +83,4 @@ def register_templating(app: Flask) -> None:
     app.add_template_filter(display_phone, "phone")
     app.context_processor(hub_globals)
     app.add_template_global(page_url)
+    app.add_template_global(role_links)
