@@ -36,7 +36,7 @@ from volunteer_hub.roles.search import (
     search_shape,
     shape_statement,
 )
-from volunteer_hub.templating import role_links
+from volunteer_hub.templating import page_links, page_url, role_links
 
 HOSTILE = settings(
     max_examples=40,
@@ -418,6 +418,26 @@ def test_pagination_keeps_repeated_parameters(client, db):
     past_the_end = client.get("/roles", query_string={**query, "page": "9"})
     assert past_the_end.status_code == 200
     assert "There are no more roles" in past_the_end.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=3",
+        "q=a+b&page=2&category=x&category=y",
+        "page=4&q=%26%3D%3F+page%3D0&sort=closing",
+        "q=page%3D0&_anchor=top&per_page=50",
+        "category=a&page=1&page=9",
+    ],
+)
+def test_page_links_are_page_urls(app, query):
+    """The pagination's links come from one `url_for` (`templating.page_links`): they must be
+    what `page_url` gives, whatever the query holds."""
+    with app.test_request_context(f"/roles?{query}"):
+        link = page_links()
+        for number in (1, 2, 10, 12345):
+            assert link(number) == page_url(number)
 
 
 @pytest.mark.parametrize("external", [False, True])
