@@ -15,7 +15,7 @@ knows how each database matches and ranks keywords.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -24,7 +24,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    FromClause,
     Integer,
+    Join,
     Select,
     String,
     bindparam,
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
 PER_PAGE = 20
 ADULT_AGE = 18
 # What a role card (`templates/roles/_card.html`) shows, loaded in one query each: for the
-# feeds and the API, which need more of the role (`cards_of` reads only what a card shows).
+# feeds and the API, which need more of the role (`page_statement` reads only what a card shows).
 CARD_OPTIONS = (
     selectinload(Role.organisation),
     selectinload(Role.locality),
@@ -248,79 +250,80 @@ class RoleCard(NamedTuple):
     locality: Named | None
 
 
-def _cards_by_id() -> Select[Any]:
-    """What the cards of some roles show, by the roles' ids: plain columns of the tables (no
-    ORM entities to load), built once."""
-    roles, organisations = Role.__table__.c, Organisation.__table__.c
-    categories, localities = Category.__table__.c, Locality.__table__.c
-    tables = (
-        Role.__table__.join(Organisation.__table__, organisations.id == roles.organisation_id)
-        .join(Category.__table__, categories.id == roles.category_id)
-        .outerjoin(Locality.__table__, localities.id == roles.locality_id)
-    )
-    return (
-        select(
-            roles.id,
-            roles.slug,
-            roles.title,
-            roles.summary,
-            roles.attendance,
-            roles.commitment,
-            roles.commitment_text,
-            roles.apply_by,
-            organisations.name,
-            categories.name,
-            localities.name,
+def _card_columns() -> tuple[list[ColumnElement[Any]], Callable[[FromClause], Join]]:
+    """What a role card shows, as plain columns of the tables (no ORM entities to load), and
+    how to join the tables they come from to a page of role ids."""
+    roles, organisations = Role.__table__, Organisation.__table__
+    categories, localities = Category.__table__, Locality.__table__
+    columns: list[ColumnElement[Any]] = [
+        *(roles.c[name] for name in RoleCard._fields[:7]),
+        organisations.c.name.label("organisation"),
+        categories.c.name.label("category"),
+        localities.c.name.label("locality"),
+    ]
+
+    def tables(page: FromClause) -> Join:
+        return (
+            page.join(roles, roles.c.id == page.c.id)
+            .join(organisations, organisations.c.id == roles.c.organisation_id)
+            .join(categories, categories.c.id == roles.c.category_id)
+            .outerjoin(localities, localities.c.id == roles.c.locality_id)
         )
-        .select_from(tables)
-        .where(roles.id.in_(bindparam("ids", expanding=True)))
+
+    return columns, tables
+
+
+CARD_COLUMNS, CARD_TABLES = _card_columns()
+
+
+def _card(row: Sequence[Any]) -> RoleCard:
+    """A row of `CARD_COLUMNS` as a card."""
+    slug, title, summary, attendance, commitment, commitment_text, apply_by = row[:7]
+    organisation, category, locality = row[7:10]
+    return RoleCard(
+        slug,
+        title,
+        summary,
+        attendance,
+        commitment,
+        commitment_text,
+        apply_by,
+        Named(organisation),
+        Named(category),
+        None if locality is None else Named(locality),
     )
-
-
-CARDS_BY_ID = _cards_by_id()
-
-
-def cards_of(ids: list[int]) -> list[RoleCard]:
-    """The cards of the roles with these ids, in the same order."""
-    if not ids:
-        return []
-    found = {}
-    for row in db.session.execute(CARDS_BY_ID, {"ids": ids}).all():
-        id_, slug, title, summary, attendance, commitment, commitment_text, apply_by = row[:8]
-        organisation, category, locality = row[8:]
-        found[id_] = RoleCard(
-            slug,
-            title,
-            summary,
-            attendance,
-            commitment,
-            commitment_text,
-            apply_by,
-            Named(organisation),
-            Named(category),
-            None if locality is None else Named(locality),
-        )
-    return [found[id_] for id_ in ids]
 
 
 @lru_cache(maxsize=1024)
 def page_statement(shape: Shape, count: bool) -> Select[Any]:
-    """The ids of a page of roles of a search's shape, from `:offset`, `:limit` of them. With
-    `count`, each row also says how many roles match in all (a window count); the keys are
-    then worked out in a subquery, as SQLite allows FTS5's `bm25` only in the query of the
-    full-text table itself."""
+    """The cards of a page of the roles of a search's shape, in its order, `:limit` of them
+    from `:offset`. The page's roles are picked in a subquery on the sort keys alone, then
+    joined to what their cards show. With `count`, each row ends with how many roles match in
+    all, from a window count; the keys are then worked out in a subquery of their own, as
+    SQLite allows FTS5's `bm25` only in the query of the full-text table itself."""
     query, keys = shape_statement(shape)
+    labels = [f"key{n}" for n in range(len(keys) - 1)] + ["id"]
+    ranked = query.with_only_columns(
+        *(key.label(label) for (key, _), label in zip(keys, labels, strict=True))
+    )
     if count:
-        ranked = query.with_only_columns(*(key.label(f"key{n}") for n, (key, _) in enumerate(keys)))
-        columns = list(ranked.subquery("ranked").c)
-        ordered = select(columns[-1], func.count().over()).order_by(
-            *(how(column) for column, (_, how) in zip(columns, keys, strict=True))
+        inner = ranked.subquery("ranked")
+        picked = select(*inner.c, func.count().over().label("total")).order_by(
+            *_in_order(inner, keys, labels)
         )
     else:
-        ordered = query.with_only_columns(Role.id).order_by(*(how(key) for key, how in keys))
-    return ordered.limit(bindparam("limit", type_=Integer)).offset(
-        bindparam("offset", type_=Integer)
-    )
+        picked = ranked.order_by(*(how(key) for key, how in keys))
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    page = picked.limit(limit).offset(offset).subquery("page")
+    columns = [*CARD_COLUMNS, page.c.total] if count else CARD_COLUMNS
+    return select(*columns).select_from(CARD_TABLES(page)).order_by(*_in_order(page, keys, labels))
+
+
+def _in_order(
+    keys_of: FromClause, keys: tuple[SortKey, ...], labels: list[str]
+) -> list[ColumnElement[Any]]:
+    """The order of `keys`, put on the columns of a subquery that has them as `labels`."""
+    return [how(keys_of.c[label]) for (_, how), label in zip(keys, labels, strict=True)]
 
 
 @lru_cache(maxsize=512)
@@ -330,32 +333,32 @@ def count_statement(shape: Shape) -> Select[Any]:
     return query.with_only_columns(func.count(Role.id))
 
 
-def page_ids(
+def page_cards(
     shape: Shape, values: dict[str, Any], limit: int, offset: int = 0, *, count: bool = False
-) -> tuple[list[int], int | None]:
-    """The ids of `limit` roles of a search in its order, from `offset`, and how many roles
+) -> tuple[list[RoleCard], int | None]:
+    """The cards of `limit` roles of a search in its order, from `offset`, and how many roles
     the search has in all when that is known without a count of its own: a page that is not
     full (and not past the end) ends the list. With `count` it is always known but past the
     end, from the window count of `page_statement`."""
     statement = page_statement(shape, count)
     rows = db.session.execute(statement, {**values, "limit": limit, "offset": offset}).all()
-    ids = [row[0] for row in rows]
+    cards = [_card(row) for row in rows]
     if count and rows:
-        return ids, rows[0][1]
+        return cards, rows[0][-1]
     ends_the_list = len(rows) < limit and (bool(rows) or offset == 0)
-    return ids, offset + len(rows) if ends_the_list else None
+    return cards, offset + len(rows) if ends_the_list else None
 
 
 class CardPagination(Pagination):
     """A page of `RoleCard`s of the roles that match some filters. They are counted by a
-    statement of their own only when the page does not tell how many there are (`page_ids`)."""
+    statement of their own only when the page does not tell how many there are (`page_cards`)."""
 
     def _query_items(self) -> list[Any]:
         shape, values, with_count = self._query_args["search"]
-        ids, self._total = page_ids(
+        cards, self._total = page_cards(
             shape, values, self.per_page, self._query_offset, count=with_count
         )
-        return cards_of(ids)
+        return cards
 
     def _query_count(self) -> int:
         if self._total is not None:
@@ -430,8 +433,8 @@ def _ids_of(model: type[Category | Locality | Skill], name: str) -> Select[Any]:
 
 def newest_roles(limit: int) -> list[RoleCard]:
     """The cards of the most recently published roles (the home page's)."""
-    ids, _ = page_ids(Shape(dialect(), (), "newest"), {}, limit)
-    return cards_of(ids)
+    cards, _ = page_cards(Shape(dialect(), (), "newest"), {}, limit)
+    return cards
 
 
 def headline_numbers() -> tuple[int, int]:
