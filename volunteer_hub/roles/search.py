@@ -199,7 +199,9 @@ def _words(keywords: str) -> str:
 @lru_cache(maxsize=512)
 def shape_statement(shape: Shape) -> tuple[Select[Role], tuple[SortKey, ...]]:
     """The published roles (of approved organisations) of a search's shape, unordered, and
-    the keys of its order (the last key is always the role's id)."""
+    the keys of its order (the last key is always the role's id). Kept for the life of the
+    process: anything that changes (a search's values, today's date) must be a parameter bound
+    at execution, never a value written into the statement."""
     from .services import published_roles  # services imports this module for indexing
 
     query = _filtered(published_roles(), shape.used)
