@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from flask import current_app
+from flask import current_app, url_for
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,7 +29,14 @@ from volunteer_hub.forms import HubForm
 from volunteer_hub.organisations.models import Organisation
 from volunteer_hub.periods import PERIODS
 from volunteer_hub.roles.models import Role, RolePeriod, RoleStatus
-from volunteer_hub.roles.search import fts5_query, refresh_search_entry
+from volunteer_hub.roles.search import (
+    fts5_query,
+    refresh_search_entry,
+    search_roles,
+    search_shape,
+    shape_statement,
+)
+from volunteer_hub.templating import page_links, page_url, role_links
 
 HOSTILE = settings(
     max_examples=40,
@@ -276,6 +283,22 @@ def test_a_role_in_several_matching_periods_is_listed_once(client, catalogue):
     assert found(client, period=["saturday-morning", "sunday-morning"]) == ["Path warden"]
 
 
+def test_searches_of_one_shape_share_a_statement_but_never_its_values(client, catalogue):
+    """A statement is built once for each shape of search (`roles.search.Shape`) and its
+    values are bound at each execution: one search's values never leak into the next's."""
+    libraries = RoleFilters(category=(catalogue["libraries"],))
+    parks = RoleFilters(category=(catalogue["parks"],))
+    assert shape_statement(search_shape(libraries)) is shape_statement(search_shape(parks))
+    assert set(found(client, category=catalogue["libraries"])) == {"Shelver", "Reading buddy"}
+    assert set(found(client, category=catalogue["parks"])) == {"Path warden", "Online mentor"}
+    assert found(client, q="shelver") == ["Shelver"]
+    assert found(client, q="warden") == ["Path warden"]
+    assert found(client, q="warden", period="monday-morning") == []
+    assert found(client, q="shelver", period="monday-morning") == ["Shelver"]
+    in_parks = db.session.scalars(search_roles(parks)).all()
+    assert {role.title for role in in_parks} == {"Path warden", "Online mentor"}
+
+
 def test_closing_sort_puts_the_soonest_deadline_first_and_none_last(client, catalogue):
     assert found(client, sort="closing") == [
         "Online mentor",
@@ -395,6 +418,41 @@ def test_pagination_keeps_repeated_parameters(client, db):
     past_the_end = client.get("/roles", query_string={**query, "page": "9"})
     assert past_the_end.status_code == 200
     assert "There are no more roles" in past_the_end.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=3",
+        "q=a+b&page=2&category=x&category=y",
+        "page=4&q=%26%3D%3F+page%3D0&sort=closing",
+        "q=page%3D0&_anchor=top&per_page=50",
+        "category=a&page=1&page=9",
+    ],
+)
+def test_page_links_are_page_urls(app, query):
+    """The pagination's links come from one `url_for` (`templating.page_links`): they must be
+    what `page_url` gives, whatever the query holds."""
+    with app.test_request_context(f"/roles?{query}"):
+        link = page_links()
+        for number in (1, 2, 10, 12345):
+            assert link(number) == page_url(number)
+
+
+@pytest.mark.parametrize("external", [False, True])
+def test_role_links_are_url_for(app, external):
+    """The role cards' links come from one `url_for` (`templating.role_links`)."""
+    with app.test_request_context("/roles"):
+        link = role_links(external)
+        for slug in (
+            "shelver-reddish-library",
+            "a b",
+            "caf\u00e9-100%",
+            "x/y?z#w",
+            "slug-placeholder",
+        ):
+            assert link(slug) == url_for("roles.detail", slug=slug, _external=external)
 
 
 # --- Keywords ------------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, current_app, request, url_for
 
@@ -53,6 +55,36 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint or "public.home", **values)
 
 
+def page_links() -> Callable[[int], str]:
+    """`page_url` for any page number, from one `url_for`: for a pagination's links. The
+    page number is the only part of the URL that changes, and `url_for` encodes every
+    parameter as `name=value` joined by `&` (which it encodes inside names and values)."""
+    query = {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")}
+    values: dict[str, Any] = {**(request.view_args or {}), **query}
+    values["page"] = 0
+    path, _, query_string = url_for(request.endpoint or "public.home", **values).partition("?")
+    pairs = query_string.split("&")
+    if "page=0" not in pairs:  # the page number is part of the path
+        return page_url
+    at = pairs.index("page=0")
+    head = "&".join([*pairs[:at], "page="])
+    tail = "".join("&" + pair for pair in pairs[at + 1 :])
+    return lambda number: f"{path}?{head}{number}{tail}"
+
+
+# A path segment as werkzeug's default converter writes it (`BaseConverter.to_url`).
+PATH_SEGMENT_SAFE = "!$&'()*+,/:;=@"
+SLUG_PLACEHOLDER = "slug-placeholder"
+
+
+def role_links(external: bool = False) -> Callable[[str], str]:
+    """`url_for("roles.detail", slug=slug, _external=external)` for any slug, from one
+    `url_for`: for a list of role cards."""
+    url = url_for("roles.detail", slug=SLUG_PLACEHOLDER, _external=external)
+    head, _, tail = url.rpartition(SLUG_PLACEHOLDER)
+    return lambda slug: head + quote(slug, safe=PATH_SEGMENT_SAFE) + tail
+
+
 def hub_globals() -> dict[str, Any]:
     return {
         "hub_name": current_app.config["HUB_NAME"],
@@ -68,3 +100,5 @@ def register_templating(app: Flask) -> None:
     app.add_template_filter(display_phone, "phone")
     app.context_processor(hub_globals)
     app.add_template_global(page_url)
+    app.add_template_global(page_links)
+    app.add_template_global(role_links)

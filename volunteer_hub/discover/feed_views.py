@@ -14,7 +14,7 @@ from itertools import chain
 from flask import Flask, Response, current_app, render_template, request
 
 from ..api.cors import allow_any_origin
-from ..roles.search import search_page
+from ..roles.cards import search_page
 from ..security import frameable
 from .feeds import atom_feed, volunteeringdata_graph, volunteeringdata_head
 from .filters import parse_filters

@@ -10,7 +10,7 @@ parameter to plain-words messages, for the API's 400. Parameters this module doe
 
 A well-formed slug that names nothing (an old link to a retired category) is not an error: it
 filters to no roles, as the person asked. `roles.search.search_roles(filters)` turns the
-result into a query, and `roles.search.search_page(filters, per_page)` into a page of it.
+result into a query, and `roles.cards.search_page(filters, per_page)` into a page of it.
 """
 
 from __future__ import annotations

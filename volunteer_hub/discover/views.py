@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..organisations.models import Organisation, OrganisationStatus
 from ..periods import BY_SLUG
-from ..roles.search import search_page
+from ..roles.cards import search_page
 from .filters import FLAG_PARAMETERS, RoleFilters, parse_filters
 from .forms import (
     COMMITMENT_CHOICES,

@@ -24,7 +24,7 @@ from ..extensions import db, limiter
 from ..permissions import signed_in_user, staff_required
 from ..reference.models import Locality
 from ..reference.services import active_items, concepts_in, locality_choices
-from ..roles.search import search_page
+from ..roles.cards import search_page
 from ..roles.services import roles_of
 from ..web import render_form
 from . import membership as memberships

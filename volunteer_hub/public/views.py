@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from ..extensions import db, limiter
-from ..roles.search import headline_numbers, newest_roles
+from ..roles.cards import headline_numbers, newest_roles
 
 bp = Blueprint("public", __name__)
 FEATURED_ROLES = 6
