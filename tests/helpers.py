@@ -7,6 +7,7 @@ import io
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -17,6 +18,12 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from volunteer_hub.extensions import db
+from volunteer_hub.hours.models import (
+    HoursEntry,
+    HoursStatus,
+    RoleMonthHours,
+    VolunteerMonthHours,
+)
 from volunteer_hub.mail import OutboxEmail
 
 T = TypeVar("T")
@@ -117,3 +124,31 @@ def tiny_image(kind: str = "PNG") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (29, 79, 145)).save(buffer, kind)
     return buffer.getvalue()
+
+
+def hours_rollups() -> tuple[dict[Any, int], dict[Any, int]]:
+    """Both hours rollups, by (volunteer, role, month) and (role, month), leaving out rows the
+    decisions took back to nothing."""
+    by_volunteer = {
+        (row.volunteer_id, row.role_id, row.month): row.quarters
+        for row in db.session.scalars(sa.select(VolunteerMonthHours))
+        if row.quarters
+    }
+    by_role = {
+        (row.role_id, row.month): row.quarters
+        for row in db.session.scalars(sa.select(RoleMonthHours))
+        if row.quarters
+    }
+    return by_volunteer, by_role
+
+
+def approved_sums() -> tuple[dict[Any, int], dict[Any, int]]:
+    """What the rollups must hold: the approved quarter-hours summed from every entry."""
+    by_volunteer: Counter[Any] = Counter()
+    by_role: Counter[Any] = Counter()
+    approved = sa.select(HoursEntry).where(HoursEntry.status == HoursStatus.APPROVED)
+    for entry in db.session.scalars(approved):
+        month = entry.worked_on.replace(day=1)
+        by_volunteer[(entry.volunteer_id, entry.role_id, month)] += entry.quarters
+        by_role[(entry.role_id, month)] += entry.quarters
+    return dict(by_volunteer), dict(by_role)

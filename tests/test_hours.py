@@ -18,7 +18,13 @@ from tests.factories import (
     make_staff,
     make_user,
 )
-from tests.helpers import outbox, run_together, slow_statements
+from tests.helpers import (
+    approved_sums,
+    hours_rollups,
+    outbox,
+    run_together,
+    slow_statements,
+)
 from volunteer_hub.audit.models import AuditEvent
 from volunteer_hub.auth.models import User
 from volunteer_hub.database import utcnow
@@ -28,8 +34,6 @@ from volunteer_hub.hours.models import (
     HoursEntry,
     HoursStatus,
     Milestone,
-    RoleMonthHours,
-    VolunteerMonthHours,
     hours_words,
 )
 from volunteer_hub.hours.rollup import approved_quarters
@@ -237,35 +241,6 @@ def test_a_rejection_says_why_and_only_staff_reverse_it(frozen):
 # Rollups and totals
 
 
-def raw_sums() -> tuple[dict[tuple[int, int, date], int], dict[tuple[int, date], int]]:
-    """The approved quarter-hours per volunteer, role and month, and per role and month,
-    summed from every entry: what the rollups must hold (months with none left out)."""
-    by_volunteer: dict[tuple[int, int, date], int] = {}
-    by_role: dict[tuple[int, date], int] = {}
-    for entry in _db.session.scalars(
-        sa.select(HoursEntry).where(HoursEntry.status == HoursStatus.APPROVED)
-    ):
-        month = entry.worked_on.replace(day=1)
-        key = (entry.volunteer_id, entry.role_id, month)
-        by_volunteer[key] = by_volunteer.get(key, 0) + entry.quarters
-        by_role[(entry.role_id, month)] = by_role.get((entry.role_id, month), 0) + entry.quarters
-    return by_volunteer, by_role
-
-
-def rollups() -> tuple[dict[tuple[int, int, date], int], dict[tuple[int, date], int]]:
-    by_volunteer = {
-        (row.volunteer_id, row.role_id, row.month): row.quarters
-        for row in _db.session.scalars(sa.select(VolunteerMonthHours))
-        if row.quarters
-    }
-    by_role = {
-        (row.role_id, row.month): row.quarters
-        for row in _db.session.scalars(sa.select(RoleMonthHours))
-        if row.quarters
-    }
-    return by_volunteer, by_role
-
-
 def test_the_rollups_equal_the_raw_sums_after_any_sequence_of_decisions(frozen):
     """Three volunteers on two roles log, and staff, coordinators and the volunteers approve,
     query, reject, correct and reverse at random; after every step the rollups hold exactly
@@ -312,13 +287,13 @@ def test_the_rollups_equal_the_raw_sums_after_any_sequence_of_decisions(frozen):
             _db.session.rollback()
         else:
             _db.session.commit()
-        assert rollups() == raw_sums(), f"after step {step} ({move})"
+        assert hours_rollups() == approved_sums(), f"after step {step} ({move})"
     statuses = {entry.status for entry in entries}
     assert statuses == set(HoursStatus), "the sequence should reach every status"
     erase_account(placements[0].volunteer, staff)  # her waiting hours are closed; none move
     _db.session.commit()
-    assert rollups() == raw_sums()
-    by_volunteer, _ = raw_sums()
+    assert hours_rollups() == approved_sums()
+    by_volunteer, _ = approved_sums()
     for placement in placements:
         volunteer_id = placement.volunteer_id
         expected = sum(q for (v, _, _), q in by_volunteer.items() if v == volunteer_id)
@@ -416,7 +391,7 @@ def test_twenty_approvals_crossing_a_milestone_together_record_it_once(app, froz
     ).all()
     assert sorted(reached) == [20, 50]
     assert approved_quarters(volunteer_id) == 76 + 160
-    assert rollups() == raw_sums()
+    assert hours_rollups() == approved_sums()
 
 
 def test_twenty_approvals_of_the_same_entry_approve_it_once(app, frozen):
@@ -436,7 +411,7 @@ def test_twenty_approvals_of_the_same_entry_approve_it_once(app, frozen):
     with slow_statements("INSERT INTO hours_role_months"):
         outcomes = run_together(app, approve, workers=20, prepare=lambda n: staff_ids[n])
     assert outcomes.count("approved") == 1
-    assert rollups() == raw_sums() and hub_total() == 8
+    assert hours_rollups() == approved_sums() and hub_total() == 8
 
 
 # Attended shifts
@@ -495,7 +470,7 @@ def test_an_organisation_may_approve_shift_hours_at_once(frozen):
     shifts.mark_attendance(booking, BookingStatus.NO_SHOW, manager)
     _db.session.commit()
     assert entry.status == HoursStatus.REJECTED and hub_total() == 0
-    assert rollups() == raw_sums()
+    assert hours_rollups() == approved_sums()
 
 
 def test_a_decision_is_undone_only_by_staff_reversal_and_never_on_ones_own_hours(frozen):

@@ -3,13 +3,13 @@ demo and bench data load in bulk."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 import time_machine
 
 from tests.factories import make_hours, make_placement, make_staff
+from tests.helpers import approved_sums, hours_rollups
 from volunteer_hub.auth.models import User
 from volunteer_hub.clock import local_today
 from volunteer_hub.database import utcnow
@@ -22,37 +22,11 @@ from volunteer_hub.hours.models import (
     RoleMonthHours,
     VolunteerMonthHours,
 )
-from volunteer_hub.hours.rollup import milestone_hours, month_of, rebuild_rollups
+from volunteer_hub.hours.rollup import milestone_hours, rebuild_rollups
 from volunteer_hub.mail import OutboxEmail
 from volunteer_hub.placements.models import Placement
 
 HOURS_TABLES = (HoursEntry, HoursEvent, Milestone, VolunteerMonthHours, RoleMonthHours)
-
-
-def rollups(db) -> tuple[dict, dict]:
-    """Both rollups, leaving out rows the decisions took back to nothing."""
-    volunteers = {
-        (row.volunteer_id, row.role_id, row.month): row.quarters
-        for row in db.session.scalars(sa.select(VolunteerMonthHours))
-        if row.quarters
-    }
-    roles = {
-        (row.role_id, row.month): row.quarters
-        for row in db.session.scalars(sa.select(RoleMonthHours))
-        if row.quarters
-    }
-    return volunteers, roles
-
-
-def raw_sums(db) -> tuple[Counter, Counter]:
-    volunteers: Counter = Counter()
-    roles: Counter = Counter()
-    approved = sa.select(HoursEntry).where(HoursEntry.status == HoursStatus.APPROVED)
-    for entry in db.session.scalars(approved):
-        month = month_of(entry.worked_on)
-        volunteers[(entry.volunteer_id, entry.role_id, month)] += entry.quarters
-        roles[(entry.role_id, month)] += entry.quarters
-    return volunteers, roles
 
 
 def milestones(db) -> set[tuple[int, int, object]]:
@@ -95,7 +69,7 @@ def test_rebuilt_rollups_and_milestones_are_what_the_decisions_gave(db):
             with time_machine.travel(start + timedelta(days=12), tick=False):
                 services.reverse(entries[-1], staff, "Logged against the wrong role")
                 db.session.commit()
-    decided = rollups(db), milestones(db)
+    decided = hours_rollups(), milestones(db)
     assert {hours for _, hours, _ in decided[1]} == {50}
     assert len(decided[1]) == 2
 
@@ -104,8 +78,8 @@ def test_rebuilt_rollups_and_milestones_are_what_the_decisions_gave(db):
     db.session.commit()
     db.session.expire_all()
 
-    assert (rollups(db), milestones(db)) == decided
-    assert rollups(db) == tuple(dict(sums) for sums in raw_sums(db))
+    assert (hours_rollups(), milestones(db)) == decided
+    assert hours_rollups() == approved_sums()
 
 
 def test_rebuild_keeps_milestones_reached_and_adds_none_twice(db):
@@ -126,8 +100,8 @@ def test_rebuild_keeps_milestones_reached_and_adds_none_twice(db):
     db.session.commit()
 
     assert milestones(db) == reached
-    assert sum(rollups(db)[0].values()) == 2 * 96
-    assert rollups(db) == tuple(dict(sums) for sums in raw_sums(db))
+    assert sum(hours_rollups()[0].values()) == 2 * 96
+    assert hours_rollups() == approved_sums()
 
 
 def test_seed_demo_adds_two_years_of_hours_once(runner, db):
@@ -137,7 +111,7 @@ def test_seed_demo_adds_two_years_of_hours_once(runner, db):
     today = local_today()
     entries = db.session.scalars(sa.select(HoursEntry)).all()
 
-    assert rollups(db) == tuple(dict(sums) for sums in raw_sums(db))
+    assert hours_rollups() == approved_sums()
     assert {entry.status for entry in entries} == set(HoursStatus)
     assert all(e.message for e in entries if e.status in (HoursStatus.QUERIED, "rejected"))
     assert min(entry.worked_on for entry in entries) <= today - timedelta(days=730)
@@ -201,7 +175,7 @@ def test_bench_data_loads_approved_hours_in_bulk_and_tops_them_up(runner, db):
     assert len(entries) == 3000
     assert {entry.status for entry in entries} == {HoursStatus.APPROVED}
     assert len({entry.volunteer_id for entry in entries}) == 40
-    assert rollups(db) == tuple(dict(sums) for sums in raw_sums(db))
+    assert hours_rollups() == approved_sums()
     assert_milestones(db, every_level=False)
     assert_inside_windows(db, entries[::50], local_today(), history=False)
 
@@ -210,4 +184,4 @@ def test_bench_data_loads_approved_hours_in_bulk_and_tops_them_up(runner, db):
     assert "Added 500 bench hours entries." in again.output
     placements = sa.select(sa.func.count()).select_from(Placement).join(User)
     assert db.session.scalar(placements.where(User.email.like("%@bench.%"))) == 2 * 40
-    assert rollups(db) == tuple(dict(sums) for sums in raw_sums(db))
+    assert hours_rollups() == approved_sums()
