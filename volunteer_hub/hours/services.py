@@ -244,6 +244,20 @@ def correct(
         record_event("hours.changed", actor=volunteer, subject=entry)
 
 
+REVERSIBLE = frozenset({HoursStatus.APPROVED, HoursStatus.REJECTED})
+
+
+def can_reverse(user: User | None, entry: HoursEntry) -> bool:
+    """Hub staff may reverse a decision on anyone's hours but their own."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_staff
+        and user.id != entry.volunteer_id
+        and entry.status in REVERSIBLE
+    )
+
+
 def reverse(entry: HoursEntry, actor: User, reason: str) -> None:
     """Staff undo a decision, with a reason: the entry waits to be verified again."""
     if not actor.is_staff:
@@ -253,7 +267,7 @@ def reverse(entry: HoursEntry, actor: User, reason: str) -> None:
     if not reason.strip():
         raise HoursRefused("Say why the decision is reversed.")
     lock_entries([entry])
-    if entry.status not in (HoursStatus.APPROVED, HoursStatus.REJECTED):
+    if entry.status not in REVERSIBLE:
         raise HoursRefused("Only verified or rejected hours can be reversed.")
     move(entry, HoursStatus.PENDING, actor, "reversed", reason.strip())
     _tell_volunteer(entry, "reversed", reason.strip())

@@ -43,6 +43,7 @@ from .verify_forms import (
 bp = Blueprint("hours_verify", __name__)
 
 bp.add_app_template_global(services.decisions_for, "hours_decisions")
+bp.add_app_template_global(services.can_reverse, "can_reverse_hours")
 
 DONE = {
     "approve": "The hours are verified. Thank you.",
