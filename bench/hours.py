@@ -30,8 +30,9 @@ from bench.run import RESULTS, make_app
 from volunteer_hub.auth.models import AccessLevel, User
 from volunteer_hub.bench_data import BENCH_DOMAIN, seed_bench_data
 from volunteer_hub.bench_hours import seed_bench_hours
-from volunteer_hub.bench_roles import analyse, seed_bench_roles
+from volunteer_hub.bench_roles import seed_bench_roles
 from volunteer_hub.clock import add_months, local_today
+from volunteer_hub.database import refresh_statistics
 from volunteer_hub.extensions import db
 from volunteer_hub.hours import services
 from volunteer_hub.hours.models import HoursEntry
@@ -110,7 +111,7 @@ def seed(app: Flask, volunteers: int, hours: int) -> None:
         seed_bench_data(volunteers, progress=print)
         seed_bench_roles(2000, 10000, progress=print)
         seed_bench_hours(hours, progress=print)
-        analyse()
+        refresh_statistics(db.session)
 
 
 def totals_measures() -> list[tuple[str, Callable[[], object]]]:

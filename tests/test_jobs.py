@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import time_machine
 
 from tests.conftest import is_postgresql
-from tests.factories import make_user
+from tests.factories import make_organisation, make_role, make_user
 from tests.helpers import run_together
 from volunteer_hub.jobs import JOBS, JobRun, build_scheduler, claim_run, run_job, scheduled_slot
 from volunteer_hub.mail import OutboxEmail, OutboxStatus, queue_email
@@ -95,6 +95,7 @@ def test_the_scheduler_holds_every_job_and_is_not_running(app):
         "training-expiry-reminders",
         "expire-training-offers",
         "apply-retention",
+        "refresh-statistics",
     }
     assert not scheduler.running
 
@@ -108,3 +109,32 @@ def test_every_scheduled_job_runs_by_hand_on_an_empty_hub(runner, db, name):
     result = runner.invoke(args=["hub", "jobs", "run", name])
     assert result.exit_code == 0, result.output
     assert f"{name}: ok" in result.output
+
+
+def planner_row_count(app, db, table: str) -> float | None:
+    """How many rows the query planner believes `table` holds; `None` when it has no idea."""
+    if is_postgresql(app):
+        query = sa.text("SELECT reltuples FROM pg_class WHERE relname = :t")
+        count = db.session.scalar(query, {"t": table})
+        return None if count is None or count < 0 else count
+    if not db.session.scalar(
+        sa.text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    ):
+        return None
+    stat = db.session.scalar(
+        sa.text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t ORDER BY idx LIMIT 1"), {"t": table}
+    )
+    return None if stat is None else float(stat.split()[0])
+
+
+def test_refreshing_statistics_tells_the_planner_how_many_roles_there_are(app, db):
+    """Without statistics SQLite drove a keyword search from the roles, not from the words:
+    1.4 s instead of 7 ms at 10,000 roles. The nightly job keeps them fresh."""
+    organisation = make_organisation()
+    for _ in range(3):
+        make_role(organisation)
+    db.session.commit()
+    run = run_job("refresh-statistics")
+    assert run is not None and run.outcome == "ok"
+    assert planner_row_count(app, db, "roles") == 3
+    assert JOBS["refresh-statistics"].cron == {"hour": 3, "minute": 40}

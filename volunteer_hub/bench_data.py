@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from faker import Faker
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from .auth.models import AccessLevel, User
 from .auth.passwords import hash_password
-from .database import utcnow
+from .database import refresh_statistics, utcnow
 from .extensions import db
 from .periods import PERIODS
 from .reference.models import Locality, Skill
@@ -41,8 +41,7 @@ def seed_bench_data(volunteers: int, progress: Callable[[str], None] | None = No
         _insert_batch(numbers, rng, faker, password_hash, localities, skills)
         db.session.commit()
         say(f"Bench volunteers: {numbers[-1] + 1:,} of {volunteers:,}")
-    db.session.execute(text("ANALYZE"))  # fresh statistics, as a live database would have
-    db.session.commit()
+    refresh_statistics(db.session)  # as the nightly job keeps a live database's
     return volunteers - start if volunteers > start else 0
 
 

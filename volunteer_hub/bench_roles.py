@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from .database import utcnow
 from .extensions import db
@@ -166,8 +166,3 @@ def _role_row(
         "created_at": now,
         "updated_at": now,
     }
-
-
-def analyse() -> None:
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()

@@ -104,14 +104,15 @@ def bench_data(volunteers: int, organisations: int, roles: int, hours: int) -> N
     """Fill the database with many volunteers, organisations, roles and hours for bench/."""
     from .bench_data import seed_bench_data
     from .bench_hours import seed_bench_hours
-    from .bench_roles import analyse, seed_bench_roles
+    from .bench_roles import seed_bench_roles
+    from .database import refresh_statistics
 
     added = seed_bench_data(volunteers, progress=click.echo)
     click.echo(f"Added {added:,} bench volunteers.")
     added = seed_bench_roles(organisations, roles, progress=click.echo)
     click.echo(f"Added {added:,} bench roles.")
     added = seed_bench_hours(hours, progress=click.echo)
-    analyse()
+    refresh_statistics(db.session)
     click.echo(f"Added {added:,} bench hours entries.")
 
 

@@ -6,8 +6,8 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import DateTime, Dialect, Engine, MetaData, event, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -66,6 +66,15 @@ def include_in_migrations(
 ) -> bool:
     """Alembic's `include_object` hook: everything but the search tables."""
     return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
+
+
+def refresh_statistics(session: scoped_session[Any]) -> None:
+    """Count rows and the spread of values afresh for the query planner, and commit. SQLite
+    keeps no statistics until ANALYZE runs, and without them it can choose a plan a thousand
+    times slower (a keyword search at 10,000 roles took 1.4 s, not 7 ms); PostgreSQL's
+    autovacuum analyses too, this makes it timely after a bulk load."""
+    session.execute(text("ANALYZE"))
+    session.commit()
 
 
 class TimestampMixin:

@@ -18,7 +18,7 @@ from sqlalchemy import String, Text, UniqueConstraint, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .database import UTCDateTime, utcnow
+from .database import UTCDateTime, refresh_statistics, utcnow
 from .extensions import Model, db
 from .mail import OutboxEmail, OutboxStatus, deliver_outbox
 from .organisations.jobs import remind_insurance_expiry
@@ -69,6 +69,11 @@ def prune_history_job() -> str:
     ).rowcount  # type: ignore[attr-defined]
     db.session.commit()
     return f"removed {runs} job runs and {mails} delivered emails"
+
+
+def refresh_statistics_job() -> str:
+    refresh_statistics(db.session)
+    return "refreshed the query planner's statistics"
 
 
 def apply_retention_job() -> str:
@@ -150,6 +155,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         apply_retention_job,
         {"hour": 2, "minute": 40},
         "Erase unconfirmed and long-inactive accounts, after a warning; forget old addresses.",
+    ),
+    ScheduledJob(
+        "refresh-statistics",
+        refresh_statistics_job,
+        {"hour": 3, "minute": 40},
+        "Recount the database's rows for the query planner, so that searches stay fast.",
     ),
 )
 JOBS = {job.name: job for job in SCHEDULE}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from .auth.models import AccessLevel, User
 from .auth.passwords import hash_password
-from .database import utcnow
+from .database import refresh_statistics, utcnow
 from .extensions import db
 from .periods import PERIODS
 from .reference.models import Category, Locality, Skill
@@ -117,6 +117,7 @@ def seed_demo_data(
     seed_training(volunteer, staff, say)
     seed_hours(random.Random(6), say)  # after the placements, shifts and training
     db.session.commit()
+    refresh_statistics(db.session)
     return [
         ("admin", admin.email),
         ("staff", staff.email),
