@@ -92,6 +92,24 @@ class Role(TimestampMixin, Model):
         Index("ix_roles_status_apply_by", "status", "apply_by"),
         # Counts the published roles of approved organisations from the index alone.
         Index("ix_roles_status_organisation_id", "status", "organisation_id"),
+        # What a search checks of each role it reaches by id (from the keyword or the
+        # times-of-the-week index): a narrow copy of the filtered and sorted columns, read
+        # instead of the wide row with its description. SQLite has no INCLUDE columns.
+        Index(
+            "ix_roles_id_search",
+            "id",
+            "status",
+            "organisation_id",
+            "published_at",
+            "apply_by",
+            "category_id",
+            "locality_id",
+            "commitment",
+            "attendance",
+            "groups_welcome",
+            "dbs_level",
+            "minimum_age",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
