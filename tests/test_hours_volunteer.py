@@ -456,8 +456,8 @@ def test_the_hours_pages_send_a_fixed_number_of_statements(client, login_as, set
     ceilings = {
         # The user; a page of placements, their roles, organisations and count; the coming
         # shifts; two for training; the hours card: the total with the milestones reached,
-        # and the milestone setting.
-        "/me": 10,
+        # and the milestone setting; the newest certificates.
+        "/me": 11,
         # The user; totals by role, by month and this year; the milestones and their
         # setting; a page of entries with their roles and organisations, and the count.
         "/me/hours": 8,

@@ -37,6 +37,7 @@ from tests.factories import (
 from tests.helpers import row_counts, tiny_pdf
 from volunteer_hub.audit.services import record_event
 from volunteer_hub.auth.models import User
+from volunteer_hub.certificates.models import Certificate
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
 from volunteer_hub.mail import OutboxEmail
@@ -695,6 +696,32 @@ MATRIX: dict[str, list[Case]] = {
     "hours_files.staff_csv": [Case(get=staff_only())],
     # End of hours files.
     #
+    # --- certificates ---
+    # Anyone checks a certificate by its code; its recipient and staff download it (anyone
+    # else is told it does not exist); staff revoke (a post without a reason: 422).
+    "certificates.verify": [
+        Case(get=everyone(200), args=lambda w: {"code": w.items["certificate"].code}),
+        Case(get=everyone(404), args=lambda w: {"code": "no-such-code"}),
+    ],
+    "certificates.download": [
+        Case(
+            get={**signed_in(404), VOLUNTEER: 200, STAFF: 200, ADMIN: 200},
+            args=lambda w: {"code": w.items["certificate"].code},
+        ),
+        Case(
+            get={**signed_in(404), STAFF: 200, ADMIN: 200},
+            args=lambda w: {"code": w.items["other_certificate"].code},
+        ),
+    ],
+    "certificates.revoke": [
+        Case(post=staff_only(422), args=lambda w: {"code": w.items["certificate"].code})
+    ],
+    "certificates.mine": [Case(get=signed_in())],
+    "certificates.service_record": [Case(post=signed_in(302))],
+    "certificates.staff_list": [Case(get=staff_only())],
+    "certificates.design": [Case(get=admin_only(), post=admin_only(422))],
+    # --- end certificates ---
+    #
     "api.roles": [Case(get=everyone(200))],
     "api.role": [
         Case(get=everyone(200), args=lambda w: {"role_id": w.published_role.id}),
@@ -757,6 +784,24 @@ def _hours_items(organisation: Organisation, volunteer: User, other: User) -> di
         "hours": make_hours(placement, today - timedelta(days=2)),
         "other_hours": make_hours(other_placement, today - timedelta(days=3)),
     }
+
+
+def _certificate_items(volunteer: User, other: User) -> dict[str, Any]:
+    """A milestone certificate each for the volunteer and the other volunteer."""
+    items = {
+        key: Certificate(
+            kind="milestone",
+            recipient_id=person.id,
+            recipient_name=person.name,
+            title="50 hours of volunteering",
+            issued_on=utcnow().date(),
+            issuer="Riverside Volunteer Hub",
+        )
+        for key, person in (("certificate", volunteer), ("other_certificate", other))
+    }
+    db.session.add_all(items.values())
+    db.session.commit()
+    return items
 
 
 def make_world() -> World:
@@ -839,6 +884,7 @@ def make_world() -> World:
             "submitted_record": submitted_record,
             "other_placement": _placement(published_role, other),
             **_hours_items(organisation, volunteer, other),
+            **_certificate_items(volunteer, other),
         },
     )
 

@@ -26,6 +26,8 @@ from tests.factories import (
 )
 from tests.helpers import outbox, tiny_image, tiny_pdf
 from volunteer_hub.auth.models import User
+from volunteer_hub.certificates.models import Certificate
+from volunteer_hub.certificates.services import issue_for_training
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db as _db
 from volunteer_hub.files import StoredFile
@@ -41,7 +43,7 @@ from volunteer_hub.volunteers.models import Availability, Check, VolunteerProfil
 NOT_PERSONAL = {"password_hash", "session_version", "user_id", "volunteer_id", "locality_id"}
 NOT_PERSONAL |= {"checked_by_id", "deleted_at", "role_id", "placement_id", "actor_id", "position"}
 NOT_PERSONAL |= {"shift_id", "session_id", "course_id", "booking_id", "evidence_id", "owner_id"}
-NOT_PERSONAL |= {"recorded_by_id", "decided_by_id"}
+NOT_PERSONAL |= {"recorded_by_id", "decided_by_id", "recipient_id", "training_record_id"}
 
 
 def evidence(owner: User, filename: str, data: bytes, content_type: str) -> StoredFile:
@@ -60,8 +62,9 @@ def booking(session, volunteer: User, status: str, **fields) -> TrainingBooking:
 
 
 def give_training(user: User, staff: User) -> None:
-    """A course attended (from the register), a place offered on a coming session, a
-    certificate sent in and not accepted, one waiting, and a session the person helps run."""
+    """A course attended (from the register, with its certificate), a place offered on a
+    coming session, evidence sent in and not accepted, one waiting, and a session the person
+    helps run."""
     first_aid = make_course(title="Emergency first aid at work")
     hygiene = make_course(title="Food hygiene level 2", validity_months=None)
     past = make_session(first_aid, starts_at=datetime(2026, 10, 6, 9, tzinfo=UTC), runners=(staff,))
@@ -75,9 +78,10 @@ def give_training(user: User, staff: User) -> None:
         waitlisted_at=datetime(2026, 9, 2, 8, tzinfo=UTC),
         offer_expires_at=datetime(2099, 1, 5, 8, tzinfo=UTC),
     )
-    make_record(
+    attended = make_record(
         user, first_aid, completed_on=date(2026, 10, 6), source="attended", booking_id=came.id
     )
+    issue_for_training(attended)  # as the register does
     make_record(
         user,
         hygiene,
@@ -195,6 +199,7 @@ def test_the_export_holds_every_non_empty_personal_column(client, login_as, db):
         *db.session.scalars(sa.select(TrainingBooking)),
         *db.session.scalars(sa.select(TrainingRecord)),
         *db.session.scalars(sa.select(StoredFile)),
+        *db.session.scalars(sa.select(Certificate)),
     ]
     for row in rows:
         for column in sa.inspect(type(row)).columns:
@@ -232,6 +237,9 @@ def test_the_export_holds_every_non_empty_personal_column(client, login_as, db):
     assert data["training_records"][1]["decided_by"] == "Gareth Jones"
     assert data["training_records"][1]["evidence_filename"] == "zoe-quennell-level-1.pdf"
     assert [s["course"] for s in data["training_sessions_run"]] == ["Food hygiene level 2"]
+    assert [c["title"] for c in data["certificates"]] == [
+        "Training completed: Emergency first aid at work"
+    ]
 
 
 def test_the_export_needs_a_signed_in_person(client):

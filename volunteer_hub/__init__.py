@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import models  # noqa: F401 - every table registered before Alembic looks
 from .api.views import bp as api_bp
 from .auth.views import bp as auth_bp
+from .certificates.views import bp as certificates_bp
 from .cli import hub
 from .config import load_config
 from .discover import feed_views  # noqa: F401 - adds the feed and embed routes to discover
@@ -20,6 +21,7 @@ from .hours.file_views import bp as hours_files_bp
 from .hours.verify_views import bp as hours_verify_bp
 from .hours.views import bp as hours_bp
 from .organisations.views import bp as organisations_bp
+from .pdf import check_fonts
 from .placements.deciding_views import bp as deciding_bp
 from .placements.views import bp as placements_bp
 from .public.views import bp as public_bp
@@ -56,6 +58,7 @@ BLUEPRINTS = (
     staff_bp,
     reference_bp,
     hours_files_bp,
+    certificates_bp,
 )
 
 
@@ -76,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_security(app)
     register_errorhandlers(app)
     register_templating(app)
+    check_fonts(app)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from .audit.models import AuditEvent
 from .auth.models import User
+from .certificates.models import Certificate, CertificateDesign
 from .files import StoredFile
 from .hours.models import HoursEntry, HoursEvent, Milestone, RoleMonthHours, VolunteerMonthHours
 from .jobs import JobRun
@@ -19,6 +20,8 @@ __all__ = [
     "AuditEvent",
     "Availability",
     "CalendarFeed",
+    "Certificate",
+    "CertificateDesign",
     "Category",
     "Check",
     "Concept",

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from .auth.models import AccessLevel, User
 from .auth.passwords import hash_password
+from .certificates.services import issue_missing
 from .database import refresh_statistics, utcnow
 from .extensions import db
 from .periods import PERIODS
@@ -116,6 +117,7 @@ def seed_demo_data(
     seed_placements(rng, say)
     seed_training(volunteer, staff, say)
     seed_hours(random.Random(6), say)  # after the placements, shifts and training
+    say(f"Certificates: {issue_missing()} issued for training completed")
     db.session.commit()
     refresh_statistics(db.session)
     return [

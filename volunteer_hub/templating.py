@@ -96,6 +96,7 @@ def register_templating(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_time)
     app.add_template_filter(long_date)
+    app.add_template_filter(date.fromisoformat, "iso_date")
     app.add_template_filter(duration)
     app.add_template_filter(display_phone, "phone")
     app.context_processor(hub_globals)

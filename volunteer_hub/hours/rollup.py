@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..auth.models import User
+from ..certificates.services import issue_for_milestone, issue_missing_milestones
 from ..extensions import db
 from ..locks import lock_row
 from ..mail import queue_email
@@ -127,6 +128,9 @@ def record_milestones(volunteer_id: int) -> list[Milestone]:
     db.session.add_all(new)
     volunteer = db.session.get(User, volunteer_id)
     if volunteer is not None and volunteer.deleted_at is None:
+        db.session.flush()  # the milestones' ids, for their certificates
+        for milestone in new:
+            issue_for_milestone(milestone, volunteer)
         queue_email(
             volunteer.email,
             "milestone_reached",
@@ -170,7 +174,9 @@ def rebuild_rollups() -> int:
             ).group_by(VolunteerMonthHours.role_id, VolunteerMonthHours.month),
         )
     )
-    return _milestones_from_entries()
+    recorded = _milestones_from_entries()
+    issue_missing_milestones()
+    return recorded
 
 
 def _first_of_month(day: Any) -> Any:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
+from ..certificates.services import latest_certificates
 from ..clock import local_today
 from ..database import utcnow
 from ..extensions import db
@@ -37,6 +38,8 @@ from .models import Placement, PlacementStatus
 from .questions import questions_of
 
 bp = Blueprint("placements", __name__)
+
+DASHBOARD_CERTIFICATES = 5  # the newest; the rest are a link away
 
 PageResult = Response | str | tuple[str, int]
 
@@ -116,6 +119,7 @@ def dashboard() -> str:
         training=open_bookings(signed_in_user(), utcnow()),
         records=record_groups(signed_in_user(), local_today()),
         hours=lifetime_progress(signed_in_user().id),
+        certificates=latest_certificates(signed_in_user(), DASHBOARD_CERTIFICATES),
     )
 
 

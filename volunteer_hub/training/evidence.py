@@ -11,6 +11,7 @@ from werkzeug.utils import secure_filename
 
 from ..audit.services import record_event
 from ..auth.models import User
+from ..certificates.services import issue_for_training
 from ..clock import local_today
 from ..database import utcnow
 from ..extensions import db
@@ -95,7 +96,7 @@ def record_elsewhere(
         decided_at=utcnow(),
     )
     db.session.add(record)
-    db.session.flush()
+    issue_for_training(record)
     record_event(
         "training.recorded",
         actor=actor,
@@ -138,6 +139,7 @@ def _decide(record: TrainingRecord, actor: User, status: RecordStatus, reason: s
     if not result.rowcount:  # type: ignore[attr-defined]
         raise TrainingRefused("This record has already been decided. Nothing was changed.")
     db.session.refresh(record, ["status", "reject_reason", "decided_by_id", "decided_at"])
+    issue_for_training(record)
     record_event(
         f"training.{status}",
         actor=actor,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ..audit.services import record_event
 from ..auth.models import User
+from ..certificates.services import NOT_ATTENDED, issue_for_training, revoke_for_record
 from ..clock import to_local
 from ..database import utcnow
 from ..extensions import db
@@ -313,21 +314,22 @@ def mark_attendance(booking: TrainingBooking, status: BookingStatus, actor: User
     if status == BookingStatus.ATTENDED and record is None and booking.volunteer_id:
         course = booking.session.course
         completed_on = to_local(booking.session.starts_at).date()
-        db.session.add(
-            TrainingRecord(
-                volunteer_id=booking.volunteer_id,
-                course=course,
-                completed_on=completed_on,
-                expires_on=expiry_date(course, completed_on),
-                source=RecordSource.ATTENDED,
-                status=RecordStatus.VERIFIED,
-                booking_id=booking.id,
-                recorded_by=actor,
-                decided_by=actor,
-                decided_at=utcnow(),
-            )
+        record = TrainingRecord(
+            volunteer_id=booking.volunteer_id,
+            course=course,
+            completed_on=completed_on,
+            expires_on=expiry_date(course, completed_on),
+            source=RecordSource.ATTENDED,
+            status=RecordStatus.VERIFIED,
+            booking_id=booking.id,
+            recorded_by=actor,
+            decided_by=actor,
+            decided_at=utcnow(),
         )
+        db.session.add(record)
+        issue_for_training(record)
     elif status == BookingStatus.NO_SHOW and record is not None:
+        revoke_for_record(record, NOT_ATTENDED, actor)
         db.session.delete(record)
     record_event(
         f"training.{status}", actor=actor, subject=booking.session.course, booking_id=booking.id

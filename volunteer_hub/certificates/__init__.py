@@ -1,0 +1,1 @@
+"""Certificates of every kind: issued, checked by code, drawn as PDFs, revoked."""
