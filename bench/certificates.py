@@ -64,16 +64,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pack", type=int, default=500)
     parser.add_argument("--singles", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3, help="Packs to time (the median counts).")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     database = RESULTS / "certificates.sqlite3"
     app = make_app(f"sqlite:///{database}")
     with app.app_context():
         upgrade()
-        certificates_pdf(certificates(2))  # fonts and templates loaded once, as in a worker
-        started = time.perf_counter()
-        pack = certificates_pdf(certificates(args.pack))
-        pack_seconds = time.perf_counter() - started
+        # Fonts of every script and the templates are loaded once, as in a running worker.
+        certificates_pdf(certificates(len(NAMES)))
+        pack_times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            pack = certificates_pdf(certificates(args.pack))
+            pack_times.append(time.perf_counter() - started)
+        pack_seconds = statistics.median(pack_times)
         singles = certificates(args.singles)
         times, memory = [], []
         for certificate in singles:
@@ -82,14 +87,19 @@ def main() -> None:
             times.append((time.perf_counter() - started) * 1000)
             memory.append(resident_mb())
     growth = memory[-1] - memory[9]
-    print(f"load average before and after: {os.getloadavg()[0]:.2f}")
-    print(f"| measure | result | goal |\n| --- | ---: | ---: |")
-    print(f"| pack of {args.pack} ({len(pack) / 1e6:.1f} MB) | {pack_seconds:.2f} s | < {PACK_GOAL_SECONDS} s |")
-    print(f"| pack, per page | {pack_seconds / args.pack * 1000:.1f} ms | < {PAGE_GOAL_MS} ms |")
-    print(f"| single certificate, median | {statistics.median(times):.1f} ms | |")
-    print(f"| single certificate, 95th percentile | {sorted(times)[int(len(times) * 0.95)]:.1f} ms | |")
-    print(f"| memory growth, renders 11 to {args.singles} | {growth:+.1f} MB | < {MEMORY_GOAL_MB} MB |")
-    print(f"| resident set after all | {memory[-1]:.0f} MB | |")
+    runs = ", ".join(f"{seconds:.2f}" for seconds in pack_times)
+    rows = [
+        (f"pack of {args.pack}, median of {runs} s", f"{pack_seconds:.2f} s", PACK_GOAL_SECONDS),
+        ("pack, per page", f"{pack_seconds / args.pack * 1000:.1f} ms", PAGE_GOAL_MS),
+        ("single certificate, median", f"{statistics.median(times):.1f} ms", None),
+        ("single, 95th percentile", f"{sorted(times)[int(len(times) * 0.95)]:.1f} ms", None),
+        (f"memory growth, renders 11 to {args.singles}", f"{growth:+.1f} MB", MEMORY_GOAL_MB),
+        ("resident set after all", f"{memory[-1]:.0f} MB", None),
+    ]
+    print(f"load average after: {os.getloadavg()[0]:.2f}; the pack's PDF: {len(pack) / 1e6:.1f} MB")
+    print("| measure | result | goal |\n| --- | ---: | ---: |")
+    for label, result, goal in rows:
+        print(f"| {label} | {result} | {f'< {goal:g}' if goal else ''} |")
 
 
 if __name__ == "__main__":
