@@ -2,6 +2,15 @@
 
 from .audit.models import AuditEvent
 from .auth.models import User
+from .awards.models import (
+    AwardCategory,
+    AwardCycle,
+    ConflictDeclaration,
+    JudgeAssignment,
+    Nomination,
+    NominationEvent,
+    Score,
+)
 from .files import StoredFile
 from .hours.models import HoursEntry, HoursEvent, Milestone, RoleMonthHours, VolunteerMonthHours
 from .jobs import JobRun
@@ -17,20 +26,26 @@ from .volunteers.models import Availability, Check, VolunteerProfile
 
 __all__ = [
     "AuditEvent",
+    "AwardCategory",
+    "AwardCycle",
     "Availability",
     "CalendarFeed",
     "Category",
     "Check",
     "Concept",
+    "ConflictDeclaration",
     "Course",
     "DeclineMessage",
     "HoursEntry",
     "HoursEvent",
     "Invitation",
+    "JudgeAssignment",
     "JobRun",
     "Locality",
     "Membership",
     "Milestone",
+    "Nomination",
+    "NominationEvent",
     "Organisation",
     "OutboxEmail",
     "Placement",
@@ -39,6 +54,7 @@ __all__ = [
     "Role",
     "RoleMonthHours",
     "RolePeriod",
+    "Score",
     "Setting",
     "Shift",
     "ShiftBooking",
