@@ -178,9 +178,15 @@ class CategoryForm(HubForm):
         if len(lines) > 10 or any(len(line) > 200 for line in lines):
             raise ValidationError("Enter up to 10 criteria of up to 200 characters each")
 
-    def validate_age_on(self, field: DateField) -> None:
-        if self.eligibility.data == Eligibility.YOUNG and not field.data:
-            raise ValidationError("Enter the date young volunteers must be under 25 on")
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Also: a young volunteer category needs its date (an optional field's own
+        validators stop when it is empty)."""
+        valid: bool = super().validate(extra_validators)
+        if self.eligibility.data == Eligibility.YOUNG and not self.age_on.data:
+            if not self.age_on.errors:
+                self.age_on.errors = ["Enter the date young volunteers must be under 25 on"]
+            return False
+        return valid
 
 
 class DecideForm(HubForm):
