@@ -253,7 +253,7 @@ class OutcomeForm(HubForm):
 class ConfirmForm(HubForm):
     """A button that does one thing; the hidden field proves the button was pressed."""
 
-    confirm = HiddenField(validators=[DataRequired("Use the button to confirm")], default="yes")
+    confirm = HiddenField(validators=[DataRequired("Use the button to confirm")])
 
 
 SCORE_CHOICES = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from ..auth.models import User
@@ -57,8 +57,14 @@ def new_cycle() -> PageResult:
     return _save_cycle(CycleForm(), None)
 
 
-def _local_fields(cycle: AwardCycle) -> dict[str, Any]:
+def _cycle_fields(cycle: AwardCycle) -> dict[str, Any]:
+    """The cycle as its form shows it: times in local wall-clock time."""
     return {
+        "year": cycle.year,
+        "title": cycle.title,
+        "judging_deadline": cycle.judging_deadline,
+        "venue": cycle.venue,
+    } | {
         name: to_local(getattr(cycle, name)).replace(tzinfo=None)
         for name in ("nominations_open_at", "nominations_close_at", "ceremony_at")
     }
@@ -68,7 +74,7 @@ def _local_fields(cycle: AwardCycle) -> dict[str, Any]:
 @staff_required
 def edit_cycle(year: int) -> PageResult:
     cycle = cycle_or_404(year)
-    form = CycleForm(obj=cycle, data=_local_fields(cycle))
+    form = CycleForm(data=_cycle_fields(cycle) if request.method == "GET" else None)
     return _save_cycle(form, cycle)
 
 
@@ -124,11 +130,18 @@ def category_or_404(category_id: int) -> AwardCategory:
     return category
 
 
+def _category_fields(category: AwardCategory) -> dict[str, Any]:
+    names = ("name", "description", "eligibility", "age_on", "minimum_hours")
+    return {name: getattr(category, name) for name in names} | {
+        "criteria": "\n".join(category.criteria)
+    }
+
+
 @bp.route("/staff/awards/categories/<int:category_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_category(category_id: int) -> PageResult:
     category = category_or_404(category_id)
-    form = CategoryForm(obj=category, data={"criteria": "\n".join(category.criteria)})
+    form = CategoryForm(data=_category_fields(category) if request.method == "GET" else None)
     return _save_category(form, category.cycle, category)
 
 
