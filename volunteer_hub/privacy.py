@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from .audit.models import AuditEvent
 from .audit.services import record_event
 from .auth.models import AccessLevel, User
+from .awards.privacy import awards_sections, erase_awards
 from .database import utcnow
 from .exporting import columns, owned, plain
 from .extensions import db
@@ -48,6 +49,7 @@ def export_account(user: User) -> dict[str, Any]:
         "calendar_feed": _calendar_section(user),
         **training_sections(user),
         **hours_sections(user),
+        **awards_sections(user),
         "activity": [
             columns(event, ["created_at", "action", "subject_type", "subject_id", "ip_address"])
             | {"detail": event.detail}
@@ -245,6 +247,7 @@ def erase_account(user: User, actor: User | None, reason: str = "requested") -> 
     _erase_placements(user)
     erase_training(user)
     erase_hours(user)
+    erase_awards(user)
     _erase_mail(user)
     db.session.execute(
         update(AuditEvent)
