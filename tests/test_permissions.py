@@ -4,7 +4,8 @@ each must get; and the object-level rules (no volunteer sees another volunteer's
 Every new rule must be added to `MATRIX`, or `test_every_rule_is_in_the_matrix` fails naming
 it. Coordinators are members of an organisation: `COORDINATOR` manages `world.organisation`
 (which the organisation and role URLs point at), `OTHER_COORDINATOR` manages another one and
-must be kept out of the first one's drafts and pages. When judges arrive, add them to `KINDS`.
+must be kept out of the first one's drafts and pages. `JUDGE` is an ordinary member account
+assigned as a judge to the world's award category: away from the awards it is a volunteer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 
+from tests.awards_factories import make_award_category, make_cycle, make_judge, make_nomination
 from tests.factories import (
     make_admin,
     make_category,
@@ -52,8 +54,9 @@ from volunteer_hub.volunteers.models import Check
 ANONYMOUS, VOLUNTEER, STAFF, ADMIN = "anonymous", "volunteer", "staff", "admin"
 COORDINATOR = "coordinator"  # manages `world.organisation`, the one the URLs point at
 OTHER_COORDINATOR = "other coordinator"  # manages another organisation
-KINDS = (ANONYMOUS, VOLUNTEER, COORDINATOR, OTHER_COORDINATOR, STAFF, ADMIN)
-MEMBERS = (VOLUNTEER, COORDINATOR, OTHER_COORDINATOR)  # accounts at the member access level
+JUDGE = "judge"  # judges `world.items["awards_category"]`
+KINDS = (ANONYMOUS, VOLUNTEER, COORDINATOR, OTHER_COORDINATOR, JUDGE, STAFF, ADMIN)
+MEMBERS = (VOLUNTEER, COORDINATOR, OTHER_COORDINATOR, JUDGE)  # accounts at the member level
 
 # Rules that serve files from installed packages, not pages of the hub.
 NOT_PAGES = {"static", "bootstrap.static"}
@@ -85,6 +88,7 @@ def organisation_only(status: int = 200, outsider: int = 403) -> Statuses:
         VOLUNTEER: outsider,
         COORDINATOR: status,
         OTHER_COORDINATOR: outsider,
+        JUDGE: outsider,
         STAFF: status,
         ADMIN: status,
     }
@@ -97,7 +101,7 @@ def own_only(status: int = 200) -> Statuses:
 
 def course_providers(status: int = 200) -> Statuses:
     """Staff, and members of an approved organisation (both coordinators): they add courses."""
-    return {**signed_in(status), VOLUNTEER: 403}
+    return {**signed_in(status), VOLUNTEER: 403, JUDGE: 403}
 
 
 def hours_deciders(own: int | None = None, status: int = 200) -> Statuses:
@@ -722,6 +726,133 @@ MATRIX: dict[str, list[Case]] = {
     "certificates.design": [Case(get=admin_only(), post=admin_only(422))],
     # --- end certificates ---
     #
+    # --- awards ---
+    # The public pages and nominating are open to everyone; a stray post to the nomination
+    # form answers with its errors. The judges' pages are for judges: other accounts get 403
+    # at the list and 404 at a nomination they do not judge (a shortlisted one of the
+    # judge's category, or one still in review, which no judge sees). Staff run the rest.
+    "awards.index": [Case(get=everyone(200))],
+    "awards.cycle": [
+        Case(get=everyone(200), args=lambda w: {"year": w.items["awards_cycle"].year}),
+        Case(get=everyone(404), args=lambda w: {"year": 1999}),
+    ],
+    "awards.nominate": [
+        Case(
+            get=everyone(200),
+            post=everyone(422),
+            args=lambda w: {"year": w.items["awards_cycle"].year},
+        ),
+        Case(get=everyone(404), post=everyone(404), args=lambda w: {"year": 1999}),
+    ],
+    "awards.nominated": [
+        Case(get=everyone(200), args=lambda w: {"year": w.items["awards_cycle"].year})
+    ],
+    "awards.confirm": [Case(get=everyone(400), args=lambda w: {"token": GARBAGE_TOKEN})],
+    "awards.judging_list": [Case(get={**signed_in(403), JUDGE: 200})],
+    "awards.judge": [
+        Case(
+            get={**signed_in(404), JUDGE: 200},
+            post={**signed_in(404), JUDGE: 422},
+            args=lambda w: {"nomination_id": w.items["awards_shortlisted"].id},
+        ),
+        Case(
+            get=signed_in(404),
+            post=signed_in(404),
+            args=lambda w: {"nomination_id": w.items["awards_submitted"].id},
+        ),
+        Case(get=signed_in(404), args=lambda w: {"nomination_id": 999_999}),
+    ],
+    "awards.conflict": [
+        Case(
+            post={**signed_in(404), JUDGE: 422},
+            args=lambda w: {"nomination_id": w.items["awards_shortlisted"].id},
+        ),
+        Case(post=signed_in(404), args=lambda w: {"nomination_id": 999_999}),
+    ],
+    "awards.staff_cycles": [Case(get=staff_only())],
+    "awards.new_cycle": [Case(get=staff_only(), post=staff_only(422))],
+    "awards.staff_cycle": [
+        Case(get=staff_only(), args=lambda w: {"year": w.items["awards_cycle"].year}),
+        Case(get=staff_only(404), args=lambda w: {"year": 1999}),
+    ],
+    "awards.edit_cycle": [
+        Case(
+            get=staff_only(),
+            post=staff_only(422),
+            args=lambda w: {"year": w.items["awards_cycle"].year},
+        ),
+        Case(get=staff_only(404), post=staff_only(404), args=lambda w: {"year": 1999}),
+    ],
+    "awards.new_category": [
+        Case(
+            get=staff_only(),
+            post=staff_only(422),
+            args=lambda w: {"year": w.items["awards_cycle"].year},
+        ),
+    ],
+    "awards.edit_category": [
+        Case(
+            get=staff_only(),
+            post=staff_only(422),
+            args=lambda w: {"category_id": w.items["awards_category"].id},
+        ),
+        Case(get=staff_only(404), post=staff_only(404), args=lambda w: {"category_id": 999_999}),
+    ],
+    "awards.category_nominations": [
+        Case(get=staff_only(), args=lambda w: {"category_id": w.items["awards_category"].id}),
+        Case(get=staff_only(404), args=lambda w: {"category_id": 999_999}),
+    ],
+    "awards.assign_judge": [
+        Case(post=staff_only(422), args=lambda w: {"category_id": w.items["awards_category"].id}),
+        Case(post=staff_only(404), args=lambda w: {"category_id": 999_999}),
+    ],
+    "awards.remove_judge": [
+        Case(
+            post=staff_only(422),
+            args=lambda w: {"assignment_id": w.items["awards_assignment"].id},
+        ),
+        Case(post=staff_only(404), args=lambda w: {"assignment_id": 999_999}),
+    ],
+    "awards.results": [
+        Case(get=staff_only(), args=lambda w: {"category_id": w.items["awards_category"].id}),
+        Case(get=staff_only(404), args=lambda w: {"category_id": 999_999}),
+    ],
+    "awards.lock": [
+        Case(post=staff_only(422), args=lambda w: {"category_id": w.items["awards_category"].id}),
+    ],
+    "awards.publish": [
+        Case(post=staff_only(422), args=lambda w: {"year": w.items["awards_cycle"].year}),
+    ],
+    "awards.nomination": [
+        Case(get=staff_only(), args=lambda w: {"nomination_id": w.items["awards_shortlisted"].id}),
+        Case(get=staff_only(404), args=lambda w: {"nomination_id": 999_999}),
+    ],
+    "awards.decide": [
+        Case(
+            post=staff_only(422),
+            args=lambda w: {"nomination_id": w.items["awards_submitted"].id},
+        ),
+        Case(post=staff_only(404), args=lambda w: {"nomination_id": 999_999}),
+    ],
+    "awards.merge": [
+        Case(
+            post=staff_only(422),
+            args=lambda w: {"nomination_id": w.items["awards_submitted"].id},
+        ),
+    ],
+    "awards.link": [
+        Case(
+            post=staff_only(422),
+            args=lambda w: {"nomination_id": w.items["awards_submitted"].id},
+        ),
+    ],
+    "awards.outcome": [
+        Case(
+            post=staff_only(422),
+            args=lambda w: {"nomination_id": w.items["awards_shortlisted"].id},
+        ),
+    ],
+    # --- end awards ---
     "api.roles": [Case(get=everyone(200))],
     "api.role": [
         Case(get=everyone(200), args=lambda w: {"role_id": w.published_role.id}),
@@ -804,6 +935,20 @@ def _certificate_items(volunteer: User, other: User) -> dict[str, Any]:
     return items
 
 
+def _awards_items(judge: User) -> dict[str, Any]:
+    """A cycle open for nominations, with a category `judge` judges holding a shortlisted
+    nomination and one still in review."""
+    cycle = make_cycle(utcnow().year)
+    category = make_award_category(cycle, "Volunteer of the year")
+    return {
+        "awards_cycle": cycle,
+        "awards_category": category,
+        "awards_assignment": make_judge(category, judge),
+        "awards_shortlisted": make_nomination(category, status="shortlisted"),
+        "awards_submitted": make_nomination(category),
+    }
+
+
 def make_world() -> World:
     volunteer = make_user(name="Ann Able", email="ann@example.org", phone="+447700900111")
     other = make_user(
@@ -817,6 +962,7 @@ def make_world() -> World:
     admin = make_admin(name="Ada Admin")
     coordinator = make_user(name="Cora Coordinator", email="cora@library.example")
     other_coordinator = make_user(name="Otto Other", email="otto@elsewhere.example")
+    judge = make_user(name="Jude Judge", email="jude@example.org")
     organisation = make_organisation(name="Reddish Community Library", manager=coordinator)
     other_organisation = make_organisation(name="Marple Rotary", manager=other_coordinator)
     draft_role = make_role(organisation, title="Library helper (draft)", status="draft")
@@ -856,6 +1002,7 @@ def make_world() -> World:
             VOLUNTEER: volunteer,
             COORDINATOR: coordinator,
             OTHER_COORDINATOR: other_coordinator,
+            JUDGE: judge,
             STAFF: staff,
             ADMIN: admin,
         },
@@ -885,6 +1032,7 @@ def make_world() -> World:
             "other_placement": _placement(published_role, other),
             **_hours_items(organisation, volunteer, other),
             **_certificate_items(volunteer, other),
+            **_awards_items(judge),
         },
     )
 

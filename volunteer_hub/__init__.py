@@ -10,6 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import models  # noqa: F401 - every table registered before Alembic looks
 from .api.views import bp as api_bp
 from .auth.views import bp as auth_bp
+from .awards import judging_views, review_views, staff_views  # noqa: F401 - routes of awards
+from .awards.views import bp as awards_bp
 from .certificates.views import bp as certificates_bp
 from .cli import hub
 from .config import load_config
@@ -59,6 +61,7 @@ BLUEPRINTS = (
     reference_bp,
     hours_files_bp,
     certificates_bp,
+    awards_bp,
 )
 
 

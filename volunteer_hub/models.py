@@ -2,6 +2,15 @@
 
 from .audit.models import AuditEvent
 from .auth.models import User
+from .awards.models import (
+    AwardCategory,
+    AwardCycle,
+    ConflictDeclaration,
+    JudgeAssignment,
+    Nomination,
+    NominationEvent,
+    Score,
+)
 from .certificates.models import Certificate, CertificateDesign
 from .files import StoredFile
 from .hours.models import HoursEntry, HoursEvent, Milestone, RoleMonthHours, VolunteerMonthHours
@@ -18,6 +27,8 @@ from .volunteers.models import Availability, Check, VolunteerProfile
 
 __all__ = [
     "AuditEvent",
+    "AwardCategory",
+    "AwardCycle",
     "Availability",
     "CalendarFeed",
     "Certificate",
@@ -25,15 +36,19 @@ __all__ = [
     "Category",
     "Check",
     "Concept",
+    "ConflictDeclaration",
     "Course",
     "DeclineMessage",
     "HoursEntry",
     "HoursEvent",
     "Invitation",
+    "JudgeAssignment",
     "JobRun",
     "Locality",
     "Membership",
     "Milestone",
+    "Nomination",
+    "NominationEvent",
     "Organisation",
     "OutboxEmail",
     "Placement",
@@ -42,6 +57,7 @@ __all__ = [
     "Role",
     "RoleMonthHours",
     "RolePeriod",
+    "Score",
     "Setting",
     "Shift",
     "ShiftBooking",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from .audit.models import AuditEvent
 from .audit.services import record_event
 from .auth.models import AccessLevel, User
+from .awards.privacy import awards_sections, erase_awards
 from .certificates.privacy import certificate_sections, erase_certificates
 from .database import utcnow
 from .exporting import columns, owned, plain
@@ -50,6 +51,7 @@ def export_account(user: User) -> dict[str, Any]:
         **training_sections(user),
         **hours_sections(user),
         **certificate_sections(user),
+        **awards_sections(user),
         "activity": [
             columns(event, ["created_at", "action", "subject_type", "subject_id", "ip_address"])
             | {"detail": event.detail}
@@ -248,6 +250,7 @@ def erase_account(user: User, actor: User | None, reason: str = "requested") -> 
     erase_training(user)
     erase_hours(user)
     erase_certificates(user)
+    erase_awards(user)
     _erase_mail(user)
     db.session.execute(
         update(AuditEvent)

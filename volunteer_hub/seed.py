@@ -17,6 +17,7 @@ from .extensions import db
 from .periods import PERIODS
 from .reference.models import Category, Locality, Skill
 from .reference.services import seed_reference_data, seed_reference_items
+from .seed_awards import seed_awards
 from .seed_hours import seed_hours
 from .seed_placements import seed_placements
 from .seed_roles import seed_organisations_and_roles
@@ -118,6 +119,7 @@ def seed_demo_data(
     seed_training(volunteer, staff, say)
     seed_hours(random.Random(6), say)  # after the placements, shifts and training
     say(f"Certificates: {issue_missing()} issued for training completed")
+    seed_awards(staff, volunteer, say)  # after the hours: winners have verified hours
     db.session.commit()
     refresh_statistics(db.session)
     return [

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..audit.models import AuditEvent
 from ..auth.models import AccessLevel, User
+from ..awards.queries import count_waiting as nominations_waiting
 from ..clock import local_today
 from ..extensions import db
 from ..hours.queries import count_pending as hours_pending
@@ -46,6 +47,7 @@ def dashboard() -> str:
         training_gaps=training_expiry.count_gaps(today),
         evidence_waiting=count_waiting(),
         hours_waiting=hours_pending(),
+        nominations_waiting=nominations_waiting(),
         waiting=waiting,
         today=today,
     )

@@ -1,0 +1,1 @@
+"""The annual awards: cycles and categories, public nominations, staff review, judging."""
