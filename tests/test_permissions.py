@@ -823,6 +823,27 @@ MATRIX: dict[str, list[Case]] = {
     "awards.publish": [
         Case(post=staff_only(422), args=lambda w: {"year": w.items["awards_cycle"].year}),
     ],
+    # The ceremony is staff's; its downloads wait until every category is locked (409), and a
+    # citation belongs to a nomination with an outcome (the world's has none yet: 404).
+    "awards.ceremony_page": [
+        Case(get=staff_only(), args=lambda w: {"year": w.items["awards_cycle"].year}),
+    ],
+    "awards.ceremony_pack": [
+        Case(get=staff_only(409), args=lambda w: {"year": w.items["awards_cycle"].year}),
+    ],
+    "awards.running_order_pdf": [
+        Case(get=staff_only(409), args=lambda w: {"year": w.items["awards_cycle"].year}),
+    ],
+    "awards.running_order_csv": [
+        Case(get=staff_only(409), args=lambda w: {"year": w.items["awards_cycle"].year}),
+    ],
+    "awards.citation": [
+        Case(
+            get=staff_only(404),
+            post=staff_only(404),
+            args=lambda w: {"nomination_id": w.items["awards_shortlisted"].id},
+        ),
+    ],
     "awards.nomination": [
         Case(get=staff_only(), args=lambda w: {"nomination_id": w.items["awards_shortlisted"].id}),
         Case(get=staff_only(404), args=lambda w: {"nomination_id": 999_999}),

@@ -44,6 +44,7 @@ NOT_PERSONAL = {"password_hash", "session_version", "user_id", "volunteer_id", "
 NOT_PERSONAL |= {"checked_by_id", "deleted_at", "role_id", "placement_id", "actor_id", "position"}
 NOT_PERSONAL |= {"shift_id", "session_id", "course_id", "booking_id", "evidence_id", "owner_id"}
 NOT_PERSONAL |= {"recorded_by_id", "decided_by_id", "recipient_id", "training_record_id"}
+NOT_PERSONAL |= {"nomination_id", "withheld"}
 
 
 def evidence(owner: User, filename: str, data: bytes, content_type: str) -> StoredFile:

@@ -10,7 +10,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import models  # noqa: F401 - every table registered before Alembic looks
 from .api.views import bp as api_bp
 from .auth.views import bp as auth_bp
-from .awards import judging_views, review_views, staff_views  # noqa: F401 - routes of awards
+from .awards import (  # noqa: F401 - routes of awards
+    ceremony_views,
+    judging_views,
+    review_views,
+    staff_views,
+)
 from .awards.views import bp as awards_bp
 from .certificates.views import bp as certificates_bp
 from .cli import hub

@@ -116,6 +116,32 @@ def bench_data(volunteers: int, organisations: int, roles: int, hours: int) -> N
     click.echo(f"Added {added:,} bench hours entries.")
 
 
+@hub.command("ceremony-pack")
+@click.option("--year", type=int, required=True, help="The awards cycle's year.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="PDF to write."
+)
+@with_appcontext
+def ceremony_pack(year: int, out: Path) -> None:
+    """Write the cycle's ceremony pack: every certificate in ceremony order, one PDF."""
+    from .awards import ceremony, queries
+
+    cycle = queries.cycle_by_year(year)
+    if cycle is None:
+        raise click.ClickException(f"There is no awards cycle for {year}.")
+    if not ceremony.is_ready(cycle):
+        raise click.ClickException("Lock every category of the cycle first.")
+    total = len(ceremony.pack_certificates(cycle)) + 1
+    with click.progressbar(length=total, label="Certificates") as bar:
+
+        def advance(done: int, _total: int) -> None:
+            bar.update(done - bar.pos)
+
+        pdf = ceremony.ceremony_pack(cycle, progress=advance)
+    out.write_bytes(pdf)
+    click.echo(f"Wrote {total - 1:,} certificates to {out} ({len(pdf) / 1e6:.1f} MB).")
+
+
 @hub.command("scheduler")
 @with_appcontext
 def scheduler() -> None:

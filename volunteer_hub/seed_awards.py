@@ -21,6 +21,7 @@ from .awards.models import (
     NominationStatus,
     Outcome,
 )
+from .awards.services import lock_category, publish_results
 from .clock import hub_zone, local_today
 from .database import utcnow
 from .extensions import db
@@ -117,10 +118,9 @@ def _top_volunteers(count: int) -> list[User]:
 
 
 def _past(year: int, staff: User, rng: random.Random) -> None:
-    """Last year's cycle: judged, locked and published."""
+    """Last year's cycle: judged, locked and published, its certificates issued."""
     cycle = _cycle(year, date(year, 3, 1), date(year, 4, 30))
     volunteers = iter(_top_volunteers(len(CATEGORIES)))
-    now = utcnow()
     for category in cycle.categories:
         individual = category.eligibility in (Eligibility.INDIVIDUAL, Eligibility.YOUNG)
         winner = next(volunteers, None) if individual else None
@@ -141,9 +141,8 @@ def _past(year: int, staff: User, rng: random.Random) -> None:
                 NominationStatus.SHORTLISTED,
                 outcome=outcome,
             )
-        category.locked_at = now
-        category.locked_by_id = staff.id
-    cycle.results_published_at = now
+        lock_category(category, staff)
+    publish_results(cycle, staff)
 
 
 def _current(year: int, today: date, staff: User, volunteer: User, rng: random.Random) -> None:

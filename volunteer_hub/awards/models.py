@@ -168,6 +168,9 @@ class Nomination(TimestampMixin, Model):
     nominator_relationship: Mapped[str] = mapped_column(String(200), default="")
     statement: Mapped[str] = mapped_column(Text)
     supporting: Mapped[str] = mapped_column(Text, default="")
+    # What the ceremony's host reads out (at most 50 words): drawn from the statements when
+    # the category is locked, editable by staff (`awards.ceremony`).
+    citation: Mapped[str] = mapped_column(Text, default="", server_default="")
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("nominations.id", ondelete="SET NULL"), index=True
     )

@@ -16,6 +16,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..hours.models import QUARTERS_PER_HOUR
 from ..hours.totals import lifetime_progress
+from .ceremony import issue_award_certificates, release_award_certificates
 from .models import (
     NOMINATION_TRANSITIONS,
     AwardCategory,
@@ -190,8 +191,8 @@ def lock_category(category: AwardCategory, actor: User) -> None:
     """Lock the category's results: scores, statuses and outcomes stop changing, and every
     shortlisted nomination without an outcome is recorded as shortlisted.
 
-    Anything that follows from the results being final (award certificates) starts here,
-    after the outcomes are settled."""
+    Each outcome's certificate is issued then (`ceremony.issue_award_certificates`), kept
+    from view until the cycle's results are published."""
     check_unlocked(category)
     shortlisted = list(
         db.session.scalars(
@@ -210,6 +211,8 @@ def lock_category(category: AwardCategory, actor: User) -> None:
     category.locked_at = utcnow()
     category.locked_by_id = actor.id
     record_event("award_category.locked", actor=actor, subject=category)
+    db.session.flush()
+    issue_award_certificates(category)
 
 
 def unlocked_count(cycle: AwardCycle) -> int:
@@ -227,3 +230,4 @@ def publish_results(cycle: AwardCycle, actor: User) -> None:
         raise AwardsRefused("Lock every category before publishing the results.")
     cycle.results_published_at = utcnow()
     record_event("award_cycle.published", actor=actor, subject=cycle)
+    release_award_certificates(cycle)

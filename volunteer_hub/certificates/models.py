@@ -43,8 +43,8 @@ KIND_LABELS = {
 
 class Certificate(Model):
     """What a certificate says, whom it is for and how it can be checked. At most one
-    certificate is issued for each milestone and each training record (the unique source
-    columns). Revoked certificates are kept, so that their code says they were revoked."""
+    certificate is issued for each milestone, training record and award nomination (the
+    unique source columns). Revoked certificates are kept, so that their code says so."""
 
     __tablename__ = "certificates"
     __table_args__ = (Index("ix_certificates_recipient_issued", "recipient_id", "issued_on"),)
@@ -66,6 +66,12 @@ class Certificate(Model):
     training_record_id: Mapped[int | None] = mapped_column(
         ForeignKey("training_records.id", ondelete="SET NULL"), unique=True
     )
+    nomination_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nominations.id", ondelete="SET NULL"), unique=True
+    )
+    # An award's certificate is printed for the ceremony but kept from view (its recipient's
+    # list, the public check) until the cycle's results are published.
+    withheld: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str] = mapped_column(Text, default="")

@@ -88,8 +88,9 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
 def certificates_pdf(certificates: Sequence[Certificate], look: Look | None = None) -> bytes:
     """One PDF with a page for each certificate, in the order given, rendered once."""
-    return render_pdf(
-        "pdf/certificates.html",
-        pages=[page_of(certificate) for certificate in certificates],
-        look=look or look_of(saved_design()),
-    )
+    return pages_pdf([page_of(certificate) for certificate in certificates], look)
+
+
+def pages_pdf(pages: Sequence[Page], look: Look | None = None) -> bytes:
+    """One PDF of certificate pages already prepared (`page_of`), rendered once."""
+    return render_pdf("pdf/certificates.html", pages=pages, look=look or look_of(saved_design()))

@@ -50,6 +50,7 @@ def record_content(user: User) -> dict[str, Any]:
                     Certificate.recipient_id == user.id,
                     Certificate.kind == CertificateKind.AWARD,
                     Certificate.revoked_at.is_(None),
+                    Certificate.withheld.is_(False),
                 )
                 .order_by(Certificate.issued_on)
             )

@@ -180,7 +180,7 @@ def certificates_of(user: User) -> Select[Certificate]:
     """The person's certificates, newest first, revoked ones included (marked)."""
     return (
         select(Certificate)
-        .where(Certificate.recipient_id == user.id)
+        .where(Certificate.recipient_id == user.id, Certificate.withheld.is_(False))
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     )
 
@@ -189,11 +189,18 @@ def latest_certificates(user: User, limit: int) -> list[Certificate]:
     return list(db.session.scalars(certificates_of(user).limit(limit)))
 
 
+def can_see(viewer: User | None, certificate: Certificate) -> bool:
+    """Anyone may check a certificate by its code, except an award's before its results are
+    published: until then only staff know of it."""
+    return not certificate.withheld or (viewer is not None and viewer.is_staff)
+
+
 def can_download(user: User, certificate: Certificate) -> bool:
-    """The recipient and hub staff may download the PDF."""
-    return user.is_staff or (
-        certificate.recipient_id is not None and certificate.recipient_id == user.id
-    )
+    """The recipient (once it is published) and hub staff may download the PDF."""
+    if user.is_staff:
+        return True
+    mine = certificate.recipient_id is not None and certificate.recipient_id == user.id
+    return mine and not certificate.withheld
 
 
 def revoke(certificate: Certificate, actor: User, reason: str) -> None:

@@ -59,7 +59,8 @@ def verify(code: str) -> PageResult:
     """The public check of a certificate: what it says and who issued it, or that it was
     revoked. Unknown codes are a 404 that says so."""
     certificate = services.find_by_code(code)
-    if certificate is None:
+    viewer = signed_in_user() if current_user.is_authenticated else None
+    if certificate is None or not services.can_see(viewer, certificate):
         return render_template("certificates/unknown.html"), 404
     return _render_verify(certificate, RevokeForm())
 
