@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -14,6 +16,7 @@ from tests.factories import make_staff, make_user
 from tests.pdfs import is_a4_landscape, page_text
 from volunteer_hub.awards import ceremony, services
 from volunteer_hub.awards.models import Outcome
+from volunteer_hub.awards.packs import CeremonyPack
 from volunteer_hub.certificates.models import Certificate
 from volunteer_hub.extensions import db as _db
 
@@ -112,14 +115,14 @@ def test_the_running_order_carries_50_word_citations_staff_can_edit(app, client,
     pdf = signed_in.get("/staff/awards/2026/ceremony/running-order.pdf")
     assert pdf.mimetype == "application/pdf" and "Ran the food bank" in "".join(page_text(pdf.data))
     page = signed_in.get("/staff/awards/2026/ceremony")
-    assert page.status_code == 200 and "Ceremony pack" in page.text
+    assert page.status_code == 200 and "Make the ceremony pack" in page.text
 
 
 def test_no_pack_until_every_category_is_locked(client, login_as, db):
     cycle = make_cycle(2026)
     make_award_category(cycle, "Volunteer of the year")
     signed_in = login_as(make_staff())
-    assert signed_in.get("/staff/awards/2026/ceremony/pack.pdf").status_code == 409
+    assert signed_in.post("/staff/awards/2026/ceremony/packs").status_code == 409
     assert "once every category" in signed_in.get("/staff/awards/2026/ceremony").text
 
 
@@ -132,3 +135,48 @@ def test_the_ceremony_pack_command_writes_the_pack_with_progress(app, runner, db
     assert len(page_text(out.read_bytes())) == 6
     missing = runner.invoke(args=["hub", "ceremony-pack", "--year", "1999", "--out", str(out)])
     assert missing.exit_code != 0 and "no awards cycle for 1999" in missing.output
+
+
+def finished(pack_id: int) -> None:
+    """Wait for the thread making the pack (no sleeping: join it)."""
+    for thread in threading.enumerate():
+        if thread.name == f"ceremony-pack-{pack_id}":
+            thread.join(timeout=60)
+
+
+def test_staff_make_the_pack_in_the_background_and_follow_its_progress(app, client, login_as, db):
+    locked_cycle()
+    signed_in = login_as(make_staff())
+    page = signed_in.get("/staff/awards/2026/ceremony")
+    assert "Make the ceremony pack" in page.text
+    asked = signed_in.post("/staff/awards/2026/ceremony/packs")
+    assert asked.status_code == 302
+    (pack_id,) = _db.session.scalars(sa.select(CeremonyPack.id)).all()
+    assert asked.headers["Location"].endswith(f"/staff/awards/2026/ceremony/packs/{pack_id}")
+    finished(pack_id)
+    _db.session.expire_all()
+    progress = signed_in.get(asked.headers["Location"])
+    assert "The pack is ready: 6 certificates" in progress.text
+    pdf = signed_in.get(f"/staff/awards/2026/ceremony/packs/{pack_id}.pdf")
+    assert pdf.mimetype == "application/pdf" and len(page_text(pdf.data)) == 6
+
+
+def test_a_pack_being_made_shows_its_progress_and_one_that_stopped_can_be_asked_again(
+    app, client, login_as, db
+):
+    cycle, staff, *_ = locked_cycle()
+    making = CeremonyPack(cycle_id=cycle.id, done=3, total=7, requested_by_id=staff.id)
+    _db.session.add(making)
+    _db.session.commit()
+    signed_in = login_as(staff)
+    page = signed_in.get(f"/staff/awards/2026/ceremony/packs/{making.id}")
+    assert "3 of 7 steps done (43%)" in page.text and "Check progress" in page.text
+    assert signed_in.get(f"/staff/awards/2026/ceremony/packs/{making.id}.pdf").status_code == 409
+    again = signed_in.post("/staff/awards/2026/ceremony/packs")  # still being made: the same
+    assert again.headers["Location"].endswith(f"/packs/{making.id}")
+    making.requested_at = making.requested_at - timedelta(minutes=11)
+    _db.session.commit()
+    assert "stopped before it was finished" in signed_in.get(again.headers["Location"]).text
+    fresh = signed_in.post("/staff/awards/2026/ceremony/packs")
+    assert not fresh.headers["Location"].endswith(f"/packs/{making.id}")
+    finished(int(fresh.headers["Location"].rsplit("/", 1)[1]))

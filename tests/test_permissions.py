@@ -828,8 +828,20 @@ MATRIX: dict[str, list[Case]] = {
     "awards.ceremony_page": [
         Case(get=staff_only(), args=lambda w: {"year": w.items["awards_cycle"].year}),
     ],
-    "awards.ceremony_pack": [
-        Case(get=staff_only(409), args=lambda w: {"year": w.items["awards_cycle"].year}),
+    "awards.request_pack": [
+        Case(post=staff_only(409), args=lambda w: {"year": w.items["awards_cycle"].year}),
+    ],
+    "awards.pack_progress": [
+        Case(
+            get=staff_only(404),
+            args=lambda w: {"year": w.items["awards_cycle"].year, "pack_id": 999_999},
+        ),
+    ],
+    "awards.pack_download": [
+        Case(
+            get=staff_only(404),
+            args=lambda w: {"year": w.items["awards_cycle"].year, "pack_id": 999_999},
+        ),
     ],
     "awards.running_order_pdf": [
         Case(get=staff_only(409), args=lambda w: {"year": w.items["awards_cycle"].year}),

@@ -11,6 +11,7 @@ from .awards.models import (
     NominationEvent,
     Score,
 )
+from .awards.packs import CeremonyPack
 from .certificates.models import Certificate, CertificateDesign
 from .files import StoredFile
 from .hours.models import HoursEntry, HoursEvent, Milestone, RoleMonthHours, VolunteerMonthHours
@@ -31,6 +32,7 @@ __all__ = [
     "AwardCycle",
     "Availability",
     "CalendarFeed",
+    "CeremonyPack",
     "Certificate",
     "CertificateDesign",
     "Category",

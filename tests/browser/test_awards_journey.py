@@ -8,6 +8,7 @@ Every page visited is checked with axe-core at 1280 px and at 320 px (`check_pag
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -136,6 +137,16 @@ def staff_decide_lock_and_publish(page: Page, category_id: int) -> None:
     page.goto("/awards/2026")
     expect(page.locator("main")).to_contain_text(WINNER)
     check_page(page)
+    page.goto("/staff/awards/2026/ceremony")
+    check_page(page)
+    page.get_by_role("button", name="Make the ceremony pack").click()
+    titled(page, "Ceremony pack")
+    check_page(page)
+    for thread in threading.enumerate():  # the live server's: let it finish before teardown
+        if thread.name.startswith("ceremony-pack-"):
+            thread.join(timeout=60)
+    page.reload()
+    expect(page.get_by_role("link", name="Download the ceremony pack (PDF)")).to_be_visible()
 
 
 def winner_downloads_and_checks(new_page) -> None:

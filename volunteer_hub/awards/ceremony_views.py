@@ -1,6 +1,6 @@
 """Staff's ceremony pages: the running order with its citations (editable), the ceremony
-pack of every certificate, and the running order as PDF and CSV, for a cycle whose every
-category is locked."""
+pack of every certificate (made in the background, its progress on a page of its own), and
+the running order as PDF and CSV, for a cycle whose every category is locked."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from ..csvexport import csv_response
+from ..database import utcnow
 from ..extensions import db
 from ..forms import HubForm
-from ..permissions import staff_required
+from ..permissions import signed_in_user, staff_required
 from ..web import PageResult, render_form
-from . import ceremony
+from . import ceremony, packs
 from .forms import within_words
 from .models import AwardCycle, Nomination
 from .views import bp, cycle_or_404
@@ -51,14 +52,14 @@ def ceremony_page(year: int) -> str:
     cycle = cycle_or_404(year)
     ready = ceremony.is_ready(cycle)
     rows = ceremony.running_order(cycle) if ready else []
-    return render_template("awards/ceremony.html", cycle=cycle, ready=ready, rows=rows)
-
-
-@bp.get("/staff/awards/<int:year>/ceremony/pack.pdf")
-@staff_required
-def ceremony_pack(year: int) -> Response:
-    cycle = _ready_cycle(year)
-    return _pdf(ceremony.ceremony_pack(cycle), f"ceremony-pack-{year}.pdf")
+    return render_template(
+        "awards/ceremony.html",
+        cycle=cycle,
+        ready=ready,
+        rows=rows,
+        pack=packs.latest_pack(cycle) if ready else None,
+        form=HubForm(),
+    )
 
 
 @bp.get("/staff/awards/<int:year>/ceremony/running-order.pdf")
@@ -89,3 +90,44 @@ def citation(nomination_id: int) -> PageResult:
         flash("The citation is saved.", "success")
         return redirect(url_for("awards.ceremony_page", year=nomination.category.cycle.year))
     return render_form("awards/citation.html", form, nomination=nomination)
+
+
+@bp.post("/staff/awards/<int:year>/ceremony/packs")
+@staff_required
+def request_pack(year: int) -> Response:
+    """Start making the pack (or show the one being made) and go to its progress."""
+    cycle = _ready_cycle(year)
+    form = HubForm()
+    if not form.validate_on_submit():
+        abort(400, "The form had expired. Please try again.")
+    pack = packs.latest_pack(cycle)
+    if pack is None or pack.status != packs.PackStatus.MAKING or pack.is_stale(utcnow()):
+        pack = packs.request_pack(cycle, signed_in_user())
+        packs.start_making(pack.id)
+    return redirect(url_for("awards.pack_progress", year=year, pack_id=pack.id))
+
+
+def _pack_of(year: int, pack_id: int) -> packs.CeremonyPack:
+    cycle = cycle_or_404(year)
+    pack = db.session.get(packs.CeremonyPack, pack_id)
+    if pack is None or pack.cycle_id != cycle.id:
+        abort(404)
+    return pack
+
+
+@bp.get("/staff/awards/<int:year>/ceremony/packs/<int:pack_id>")
+@staff_required
+def pack_progress(year: int, pack_id: int) -> str:
+    pack = _pack_of(year, pack_id)
+    return render_template(
+        "awards/pack.html", pack=pack, cycle=pack.cycle, stale=pack.is_stale(utcnow())
+    )
+
+
+@bp.get("/staff/awards/<int:year>/ceremony/packs/<int:pack_id>.pdf")
+@staff_required
+def pack_download(year: int, pack_id: int) -> Response:
+    pack = _pack_of(year, pack_id)
+    if pack.status != packs.PackStatus.READY or pack.pdf is None:
+        abort(409, "This ceremony pack is not ready yet.")
+    return _pdf(pack.pdf, f"ceremony-pack-{year}.pdf")
