@@ -180,3 +180,23 @@ def test_a_pack_being_made_shows_its_progress_and_one_that_stopped_can_be_asked_
     fresh = signed_in.post("/staff/awards/2026/ceremony/packs")
     assert not fresh.headers["Location"].endswith(f"/packs/{making.id}")
     finished(int(fresh.headers["Location"].rsplit("/", 1)[1]))
+
+
+def test_results_stay_out_of_the_account_export_until_published(app, login_as, db):
+    cycle, staff, winner, made = locked_cycle()
+    nomination = made["Young volunteer of the year winner"]
+    nomination.nominator_email = winner.email  # she also nominated herself, say
+    _db.session.commit()
+    export = login_as(winner).get("/account/export").get_json()
+    assert export["certificates"] == []
+    received = export["nominations_received"]
+    assert [n["outcome"] for n in received] == [None]
+    assert "nominator_email" not in received[0] and "nominator_name" not in received[0]
+    assert [n["outcome"] for n in export["nominations_made"]] == [None]
+    services.publish_results(cycle, staff)
+    _db.session.commit()
+    export = login_as(winner).get("/account/export").get_json()
+    assert [c["title"] for c in export["certificates"]] == [
+        "Young volunteer of the year 2026: Winner"
+    ]
+    assert [n["outcome"] for n in export["nominations_received"]] == ["winner"]

@@ -19,7 +19,6 @@ ERASED = "Erased"
 NOMINATION_COLUMNS = [
     "id",
     "status",
-    "outcome",
     "nominee_name",
     "nominee_organisation",
     "nominee_contact",
@@ -31,6 +30,9 @@ NOMINATION_COLUMNS = [
     "created_at",
     "confirmed_at",
 ]
+# About the person: what was said of them, not who said it (another person's data).
+RECEIVED_COLUMNS = ["id", "nominee_name", "nominee_organisation", "statement", "supporting"]
+RECEIVED_COLUMNS += ["created_at", "citation"]
 
 
 def _made_by(user: User) -> Any:
@@ -46,10 +48,14 @@ def _about(user: User) -> Any:
     )
 
 
-def _section(nomination: Nomination) -> dict[str, Any]:
-    return columns(nomination, NOMINATION_COLUMNS) | {
+def _section(nomination: Nomination, fields: list[str]) -> dict[str, Any]:
+    """The nomination's `fields`, its category and year, and its outcome once the cycle's
+    results are published (before then, not even to the people concerned)."""
+    cycle = nomination.category.cycle
+    return columns(nomination, fields) | {
         "category": nomination.category.name,
-        "cycle": nomination.category.cycle.year,
+        "cycle": cycle.year,
+        "outcome": nomination.outcome if cycle.published else None,
     }
 
 
@@ -69,8 +75,8 @@ def awards_sections(user: User) -> dict[str, list[dict[str, Any]]]:
     what they scored as a judge."""
     scores = db.session.scalars(select(Score).where(Score.judge_id == user.id).order_by(Score.id))
     return {
-        "nominations_made": [_section(n) for n in _nominations(_made_by(user))],
-        "nominations_received": [_section(n) for n in _nominations(_about(user))],
+        "nominations_made": [_section(n, NOMINATION_COLUMNS) for n in _nominations(_made_by(user))],
+        "nominations_received": [_section(n, RECEIVED_COLUMNS) for n in _nominations(_about(user))],
         "award_scores": [
             columns(score, ["nomination_id", "marks", "total", "comment", "updated_at"])
             for score in scores
@@ -103,6 +109,7 @@ def erase_awards(user: User) -> None:
                 nominee_contact="",
                 statement="",
                 supporting="",
+                citation="",
                 nominee_user_id=None,
             )
             .execution_options(synchronize_session=False)

@@ -17,8 +17,9 @@ REVOKED_ON_ERASURE = "The holder's account was deleted."
 
 
 def certificate_sections(user: User) -> dict[str, list[dict[str, Any]]]:
-    certificates = db.session.scalars(
-        select(Certificate).where(Certificate.recipient_id == user.id).order_by(Certificate.id)
+    theirs = Certificate.recipient_id == user.id
+    certificates = db.session.scalars(  # an award's, once its results are published
+        select(Certificate).where(theirs, Certificate.withheld.is_(False)).order_by(Certificate.id)
     )
     fields = ["code", "kind", "recipient_name", "title", "detail", "issued_on", "issuer"]
     return {
@@ -30,7 +31,8 @@ def certificate_sections(user: User) -> dict[str, list[dict[str, Any]]]:
 
 
 def erase_certificates(user: User) -> None:
-    """Revoke every certificate of the person and blank the name on each."""
+    """Revoke every certificate of the person and blank the name, the details and what a
+    record of service held."""
     theirs = Certificate.recipient_id == user.id
     db.session.execute(
         update(Certificate)
@@ -41,6 +43,6 @@ def erase_certificates(user: User) -> None:
     db.session.execute(
         update(Certificate)
         .where(theirs)
-        .values(recipient_name="")
+        .values(recipient_name="", detail="", content=None)
         .execution_options(synchronize_session=False)
     )
