@@ -10,6 +10,7 @@ import gc
 import logging
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,9 +75,14 @@ def render_pdf(template: str, **context: Any) -> bytes:
     document = HTML(
         string=html, base_url=PACKAGE_FILES.as_uri() + "/", url_fetcher=PackageFetcher()
     )
-    with collection_paused():
+    with RENDERING, collection_paused():
         pdf: bytes = document.write_pdf(font_config=font_configuration())
     return pdf
+
+
+# One PDF at a time in a process: the font configuration is shared, and Pango's font maps are
+# not documented as safe across threads (a ceremony pack's thread renders beside requests).
+RENDERING = threading.Lock()
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from ..csvexport import csv_response
 from ..database import utcnow
 from ..extensions import db
 from ..forms import HubForm
+from ..locks import lock_row
 from ..permissions import signed_in_user, staff_required
 from ..web import PageResult, render_form
 from . import ceremony, packs
@@ -100,6 +101,7 @@ def request_pack(year: int) -> Response:
     form = HubForm()
     if not form.validate_on_submit():
         abort(400, "The form had expired. Please try again.")
+    lock_row(AwardCycle, cycle.id)  # two staff asking at once start one pack
     pack = packs.latest_pack(cycle)
     if pack is None or pack.status != packs.PackStatus.MAKING or pack.is_stale(utcnow()):
         pack = packs.request_pack(cycle, signed_in_user())

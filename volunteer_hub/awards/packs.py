@@ -109,8 +109,10 @@ def make_pack(pack_id: int) -> None:
 
 
 def _set(pack_id: int, **values: object) -> None:
-    db.session.execute(update(CeremonyPack).where(CeremonyPack.id == pack_id).values(**values))
-    db.session.commit()
+    """Write the pack's row on a connection of its own: committing the session would expire
+    the certificates it holds, and each page would read its row again."""
+    with db.engine.begin() as connection:
+        connection.execute(update(CeremonyPack).where(CeremonyPack.id == pack_id).values(**values))
 
 
 def _finish(pack_id: int, status: PackStatus, **values: object) -> None:

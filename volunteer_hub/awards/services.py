@@ -16,6 +16,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..hours.models import QUARTERS_PER_HOUR
 from ..hours.totals import lifetime_progress
+from ..locks import lock_row
 from .ceremony import issue_award_certificates, release_award_certificates
 from .models import (
     NOMINATION_TRANSITIONS,
@@ -46,6 +47,11 @@ def add_history(nomination: Nomination, action: str, actor: User | None, message
 
 
 def check_unlocked(category: AwardCategory) -> None:
+    """Hold the category's row until commit, then refuse if it is locked: every change to its
+    results (statuses, outcomes, scores) and its locking take turns, so a change cannot land
+    beside a lock and two staff locking at once lock (and issue certificates) once."""
+    lock_row(AwardCategory, category.id)
+    db.session.refresh(category, ["locked_at"])
     if category.locked:
         raise AwardsRefused("This category is locked: its results can no longer change.")
 
