@@ -1,7 +1,7 @@
 """The awards, in Chromium, from nomination to certificate: a member of the public nominates a
 volunteer and confirms by the emailed link; staff merge it into an earlier nomination of the
-same person, link her account and shortlist her; two judges are assigned, one scores and the
-other declares a conflict; staff record the winner, lock the category and publish the
+same person, link her account and shortlist her; of three judges, two score her and the
+third declares a conflict; staff record the winner, lock the category and publish the
 results; the winner downloads her certificate, and the address its QR code holds confirms it.
 Every page visited is checked with axe-core at 1280 px and at 320 px (`check_page`)."""
 
@@ -44,6 +44,7 @@ def awards_open(db) -> int:
     make_staff(name="Sam Staff", email="sam@example.org")
     make_judge(category, make_user(name="Jo Judge", email="jo@example.org"))
     make_judge(category, make_user(name="Kim Knowsher", email="kim@example.org"))
+    make_judge(category, make_user(name="Lee Lister", email="lee@example.org"))
     return category.id
 
 
@@ -88,6 +89,7 @@ def staff_merge_link_and_shortlist(page: Page, category_id: int) -> None:
     page.get_by_role("button", name="Merge").click()
     check_page(page)
     page.goto(f"/staff/awards/categories/{category_id}")
+    check_page(page)
     page.get_by_role("link", name=WINNER).first.click()
     expect(page.locator("main")).to_contain_text("homework club")  # the merged statement
     page.get_by_role("search", name="Find a volunteer account").locator("input[name=q]").fill(
@@ -102,36 +104,46 @@ def staff_merge_link_and_shortlist(page: Page, category_id: int) -> None:
     check_page(page)
 
 
+def judge_scores(new_page, email: str, impact: str, commitment: str) -> None:
+    judge = signed_in(new_page, email)
+    judge.goto("/judging")
+    check_page(judge)
+    judge.get_by_role("link", name=WINNER).click()
+    check_page(judge)
+    group(judge, "Impact").get_by_label(impact).check()
+    group(judge, "Commitment").get_by_label(commitment).check()
+    judge.get_by_label("Comment").fill("Six years without missing a week.")
+    judge.get_by_role("button", name="Save score").click()
+    check_page(judge)
+
+
 def judges_score_and_declare(new_page) -> None:
-    jo = signed_in(new_page, "jo@example.org")
-    jo.goto("/judging")
-    check_page(jo)
-    jo.get_by_role("link", name=WINNER).click()
-    check_page(jo)
-    group(jo, "Impact").get_by_label("5").check()
-    group(jo, "Commitment").get_by_label("4").check()
-    jo.get_by_label("Comment").fill("Six years without missing a week.")
-    jo.get_by_role("button", name="Save score").click()
-    check_page(jo)
+    """Jo and Lee score Wendy (5 + 4 and 4 + 4); Kim knows her and declares a conflict."""
+    judge_scores(new_page, "jo@example.org", "5", "4")
+    judge_scores(new_page, "lee@example.org", "4", "4")
     kim = signed_in(new_page, "kim@example.org")
     kim.goto("/judging")
+    check_page(kim)
     kim.get_by_role("link", name=WINNER).click()
+    check_page(kim)
     kim.get_by_role("button", name="Declare a conflict of interest").click()
     check_page(kim)
     kim.goto("/judging")
     expect(kim.get_by_role("link", name=WINNER)).to_have_count(0)
+    check_page(kim)
 
 
 def staff_decide_lock_and_publish(page: Page, category_id: int) -> None:
     page.goto(f"/staff/awards/categories/{category_id}/results")
     check_page(page)
-    expect(page.locator("main")).to_contain_text("9")  # Jo's total
+    expect(page.locator("main")).to_contain_text("17")  # Jo's 9 and Lee's 8
     page.get_by_label(f"Outcome for {WINNER}").select_option(label="Winner")
     page.get_by_role("button", name=f"Save the outcome for {WINNER}").click()
     check_page(page)
     page.get_by_role("button", name=f"Lock {CATEGORY}").click()
     check_page(page)
     page.goto("/staff/awards/2026")
+    check_page(page)
     page.get_by_role("button", name="Publish the results").click()
     check_page(page)
     page.goto("/awards/2026")
@@ -147,6 +159,7 @@ def staff_decide_lock_and_publish(page: Page, category_id: int) -> None:
             thread.join(timeout=60)
     page.reload()
     expect(page.get_by_role("link", name="Download the ceremony pack (PDF)")).to_be_visible()
+    check_page(page)
 
 
 def winner_downloads_and_checks(new_page) -> None:

@@ -1,6 +1,7 @@
 """A volunteer's record of service: their roles and dates, verified hours by year, training,
-milestones and awards, fixed when issued (the certificate keeps it), so that its code
-confirms what the PDF says. For job and college applications."""
+milestones and awards, fixed when issued (the certificate keeps it, and the PDF is drawn
+from that). Its code confirms whose record it is, when it was issued and its summary line.
+For job and college applications."""
 
 from __future__ import annotations
 
