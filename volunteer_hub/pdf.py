@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import segno
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -96,6 +96,16 @@ def collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
+    """A PDF download (or, `inline`, one the browser shows), named `filename`."""
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )
 
 
 def qr_data_uri(text: str) -> str:

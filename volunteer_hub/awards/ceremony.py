@@ -36,11 +36,11 @@ def words_of(text: str) -> list[str]:
     return text.split()
 
 
-def default_citation(nomination: Nomination, merged: list[Nomination]) -> str:
+def default_citation(nomination: Nomination, merged: list[str]) -> str:
     """The first 50 words of what the nominators wrote: the kept nomination's statement, then
-    those merged into it."""
+    the statements merged into it."""
     words: list[str] = []
-    for statement in [nomination.statement, *(other.statement for other in merged)]:
+    for statement in [nomination.statement, *merged]:
         words.extend(words_of(statement))
         if len(words) >= CITATION_WORDS:
             break
@@ -59,13 +59,19 @@ def issue_award_certificates(category: AwardCategory) -> int:
     the cycle's results are published. Citations not yet written are drawn from the
     statements. Returns how many were issued."""
     cycle = category.cycle
+    nominations = ceremony_order(cycle, category)
+    ids = [nomination.id for nomination in nominations]
+    certified = set(
+        db.session.scalars(
+            select(Certificate.nomination_id).where(Certificate.nomination_id.in_(ids))
+        )
+    )
+    merged = merged_statements(ids)
     issued = 0
-    for nomination in outcomes_of(category):
+    for nomination in nominations:
         if not nomination.citation:
-            nomination.citation = default_citation(nomination, merged_into(nomination))
-        if db.session.scalar(
-            select(Certificate.id).where(Certificate.nomination_id == nomination.id)
-        ):
+            nomination.citation = default_citation(nomination, merged.get(nomination.id, []))
+        if nomination.id in certified:
             continue
         db.session.add(
             Certificate(
@@ -99,31 +105,32 @@ def release_award_certificates(cycle: AwardCycle) -> None:
     )
 
 
-def outcomes_of(category: AwardCategory) -> list[Nomination]:
-    return [row for row in ceremony_order(category.cycle) if row.category_id == category.id]
+def merged_statements(ids: list[int]) -> dict[int, list[str]]:
+    """The statements merged into each of the nominations `ids`, oldest first (one read)."""
+    found: dict[int, list[str]] = {}
+    for kept, statement in db.session.execute(
+        select(Nomination.merged_into_id, Nomination.statement)
+        .where(Nomination.merged_into_id.in_(ids))
+        .order_by(Nomination.id)
+    ):
+        if kept is not None:  # always, by the filter; said for the type checker
+            found.setdefault(kept, []).append(statement)
+    return found
 
 
-def merged_into(nomination: Nomination) -> list[Nomination]:
-    return list(
-        db.session.scalars(
-            select(Nomination)
-            .where(Nomination.merged_into_id == nomination.id)
-            .order_by(Nomination.id)
-        )
-    )
-
-
-def ceremony_order(cycle: AwardCycle) -> list[Nomination]:
-    """Every nomination of the cycle with an outcome, by category, winners last."""
+def ceremony_order(cycle: AwardCycle, category: AwardCategory | None = None) -> list[Nomination]:
+    """Every nomination of the cycle (or of one `category`) with an outcome, by category,
+    winners last."""
     rank = case(
         *((Nomination.outcome == str(outcome), order) for outcome, order in CEREMONY_RANK.items()),
         else_=-1,
     )
+    query = select(Nomination).join(AwardCategory, AwardCategory.id == Nomination.category_id)
+    if category is not None:
+        query = query.where(Nomination.category_id == category.id)
     return list(
         db.session.scalars(
-            select(Nomination)
-            .join(AwardCategory, AwardCategory.id == Nomination.category_id)
-            .where(
+            query.where(
                 AwardCategory.cycle_id == cycle.id,
                 Nomination.status == NominationStatus.SHORTLISTED,
                 Nomination.outcome.is_not(None),

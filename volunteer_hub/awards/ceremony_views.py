@@ -4,7 +4,7 @@ the running order as PDF and CSV, for a cycle whose every category is locked."""
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -14,6 +14,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..forms import HubForm
 from ..locks import lock_row
+from ..pdf import pdf_response
 from ..permissions import signed_in_user, staff_required
 from ..web import PageResult, render_form
 from . import ceremony, packs
@@ -40,13 +41,6 @@ def _ready_cycle(year: int) -> AwardCycle:
     return cycle
 
 
-def _pdf(data: bytes, filename: str) -> Response:
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.get("/staff/awards/<int:year>/ceremony")
 @staff_required
 def ceremony_page(year: int) -> str:
@@ -67,7 +61,7 @@ def ceremony_page(year: int) -> str:
 @staff_required
 def running_order_pdf(year: int) -> Response:
     cycle = _ready_cycle(year)
-    return _pdf(ceremony.running_order_pdf(cycle), f"running-order-{year}.pdf")
+    return pdf_response(ceremony.running_order_pdf(cycle), f"running-order-{year}.pdf")
 
 
 @bp.get("/staff/awards/<int:year>/ceremony/running-order.csv")
@@ -132,4 +126,4 @@ def pack_download(year: int, pack_id: int) -> Response:
     pack = _pack_of(year, pack_id)
     if pack.status != packs.PackStatus.READY or pack.pdf is None:
         abort(409, "This ceremony pack is not ready yet.")
-    return _pdf(pack.pdf, f"ceremony-pack-{year}.pdf")
+    return pdf_response(pack.pdf, f"ceremony-pack-{year}.pdf")

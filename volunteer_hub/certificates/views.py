@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -22,7 +21,7 @@ from wtforms.validators import DataRequired, Length
 from ..clock import local_today
 from ..extensions import db
 from ..forms import HubForm
-from ..pdf import missing_fonts
+from ..pdf import missing_fonts, pdf_response
 from ..permissions import admin_required, signed_in_user, staff_required
 from ..web import PageResult, render_form
 from . import design as design_service
@@ -86,11 +85,7 @@ def download(code: str) -> Response:
         abort(404)
     if certificate.is_revoked:
         abort(410, "This certificate was revoked, so it can no longer be downloaded.")
-    response = make_response(certificate_pdf(certificate))
-    response.headers["Content-Type"] = "application/pdf"
-    filename = f"certificate-{certificate.code}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return pdf_response(certificate_pdf(certificate), f"certificate-{certificate.code}.pdf")
 
 
 @bp.post("/certificates/<code>/revoke")
@@ -162,10 +157,8 @@ def design() -> PageResult:
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
             look = design_service.look_from(form, saved)
-            response = make_response(design_service.preview_pdf(look, local_today()))
-            response.headers["Content-Type"] = "application/pdf"
-            response.headers["Content-Disposition"] = 'inline; filename="certificate-preview.pdf"'
-            return response
+            preview = design_service.preview_pdf(look, local_today())
+            return pdf_response(preview, "certificate-preview.pdf", inline=True)
         design_service.save_design(form, signed_in_user())
         db.session.commit()
         flash("The certificate design is saved.", "success")
