@@ -21,10 +21,11 @@ from .organisations.models import Invitation, Membership, Organisation
 from .placements.models import Placement, PlacementEvent
 from .reference.models import Category, Concept, DeclineMessage, Locality, Setting, Skill
 from .reminders import ReminderClaim
+from .reports.models import ValueRate
 from .roles.models import Role, RolePeriod
 from .shifts.models import CalendarFeed, Shift, ShiftBooking
 from .training.models import Course, TrainingBooking, TrainingRecord, TrainingSession
-from .volunteers.models import Availability, Check, VolunteerProfile
+from .volunteers.models import Availability, Check, ErasedVolunteer, VolunteerProfile
 
 __all__ = [
     "AuditEvent",
@@ -38,6 +39,7 @@ __all__ = [
     "Category",
     "Check",
     "Concept",
+    "ErasedVolunteer",
     "ConflictDeclaration",
     "Course",
     "DeclineMessage",
@@ -69,6 +71,7 @@ __all__ = [
     "TrainingRecord",
     "TrainingSession",
     "User",
+    "ValueRate",
     "VolunteerMonthHours",
     "VolunteerProfile",
 ]

@@ -28,7 +28,7 @@ from .placements.services import close_for_erasure
 from .roles.models import Role
 from .shifts.models import BookingStatus, CalendarFeed, Shift, ShiftBooking
 from .training.privacy import erase_training, training_sections
-from .volunteers.models import Check
+from .volunteers.models import Check, ErasedVolunteer
 
 ERASED_NAME = "Erased account"
 
@@ -241,6 +241,11 @@ def erase_account(user: User, actor: User | None, reason: str = "requested") -> 
             "this account."
         )
     if user.profile is not None:
+        db.session.add(
+            ErasedVolunteer(
+                signed_up_at=user.profile.created_at, locality_id=user.profile.locality_id
+            )
+        )
         db.session.delete(user.profile)
     for check in owned(Check, Check.volunteer_id, user):
         db.session.delete(check)

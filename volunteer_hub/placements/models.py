@@ -109,6 +109,7 @@ class Placement(TimestampMixin, Model):
         Index("ix_placements_status_due_on", "status", "due_on"),
         Index("ix_placements_role_waitlist", "role_id", "status", "waitlisted_at", "id"),
         Index("ix_placements_status_offer_expires_at", "status", "offer_expires_at"),
+        Index("ix_placements_created_at_role", "created_at", "role_id"),
         # One open application per volunteer and role, even when a form is sent twice at once.
         Index(
             "uq_placements_open_application",

@@ -199,6 +199,7 @@ class TrainingRecord(Model):
         Index("ix_training_records_volunteer_course", "volunteer_id", "course_id", "expires_on"),
         Index("ix_training_records_status_expires_on", "status", "expires_on"),
         Index("ix_training_records_status_created_at", "status", "created_at"),
+        Index("ix_training_records_status_completed_on", "status", "completed_on", "course_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

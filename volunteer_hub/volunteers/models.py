@@ -33,6 +33,10 @@ profile_interests = Table(
 class VolunteerProfile(TimestampMixin, Model):
     __tablename__ = "volunteer_profiles"
 
+    __table_args__ = (
+        Index("ix_volunteer_profiles_created_at_locality", "created_at", "locality_id"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -64,6 +68,20 @@ class VolunteerProfile(TimestampMixin, Model):
     @property
     def period_slugs(self) -> set[str]:
         return {slot.period for slot in self.availability}
+
+
+class ErasedVolunteer(Model):
+    """What erasure keeps of a volunteer's sign-up for the hub's figures: when and the
+    locality, with no link to any account, so the new-volunteer counts stay true."""
+
+    __tablename__ = "erased_volunteers"
+    __table_args__ = (
+        Index("ix_erased_volunteers_signed_up_at_locality", "signed_up_at", "locality_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signed_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locality_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"))
 
 
 class Availability(Model):
