@@ -188,6 +188,35 @@ MATRIX: dict[str, list[Case]] = {
     "volunteers.delete": [Case(get=signed_in(), post=signed_in(422))],
     # Staff pages, pointed at the *other* volunteer and their check.
     "staff.dashboard": [Case(get=staff_only())],
+    # --- impact reports ---
+    # The hub's report is for staff; an organisation's for its coordinators and staff. A table
+    # the report does not have (an organisation's report has no hub sign-ups) is 404.
+    "reports.staff_report": [
+        Case(get=staff_only()),
+        Case(get=staff_only(404), args=lambda w: {"organisation": "no-such-organisation"}),
+    ],
+    "reports.staff_csv": [
+        Case(get=staff_only(), args=lambda w: {"table_slug": "hours-by-category"}),
+        Case(get=staff_only(404), args=lambda w: {"table_slug": "no-such-table"}),
+    ],
+    "reports.staff_pdf": [Case(get=staff_only())],
+    "reports.organisation_report": [
+        Case(get=organisation_only(), args=lambda w: {"slug": w.organisation.slug}),
+    ],
+    "reports.organisation_csv": [
+        Case(
+            get=organisation_only(),
+            args=lambda w: {"slug": w.organisation.slug, "table_slug": "hours-by-month"},
+        ),
+        Case(
+            get=organisation_only(404, outsider=403),
+            args=lambda w: {"slug": w.organisation.slug, "table_slug": "new-volunteers"},
+        ),
+    ],
+    "reports.organisation_pdf": [
+        Case(get=organisation_only(), args=lambda w: {"slug": w.organisation.slug}),
+    ],
+    # --- end impact reports ---
     "staff.volunteers": [Case(get=staff_only())],
     "staff.volunteer": [
         Case(get=staff_only(), args=lambda w: {"user_id": w.other.id}),

@@ -39,6 +39,9 @@ def upgrade():
     with op.batch_alter_table('erased_volunteers', schema=None) as batch_op:
         batch_op.create_index('ix_erased_volunteers_signed_up_at_locality', ['signed_up_at', 'locality_id'], unique=False)
 
+    with op.batch_alter_table('placement_events', schema=None) as batch_op:
+        batch_op.create_index('ix_placement_events_status_created_at', ['status', 'created_at'], unique=False)
+
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.create_index('ix_placements_created_at_role', ['created_at', 'role_id'], unique=False)
 
@@ -61,6 +64,9 @@ def downgrade():
 
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.drop_index('ix_placements_created_at_role')
+
+    with op.batch_alter_table('placement_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_placement_events_status_created_at')
 
     with op.batch_alter_table('erased_volunteers', schema=None) as batch_op:
         batch_op.drop_index('ix_erased_volunteers_signed_up_at_locality')

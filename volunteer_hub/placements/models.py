@@ -177,6 +177,7 @@ class PlacementEvent(Model):
     the decider's own record, shown to deciders and staff only."""
 
     __tablename__ = "placement_events"
+    __table_args__ = (Index("ix_placement_events_status_created_at", "status", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     placement_id: Mapped[int] = mapped_column(
