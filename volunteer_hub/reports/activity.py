@@ -53,17 +53,18 @@ def _applications(filters: ReportFilters) -> Any:
     return query
 
 
-def _ever(applications: Any, status: PlacementStatus) -> int:
-    """How many of the applications reached `status` at some point (they may have moved on)."""
-    return int(
-        db.session.scalar(
-            select(func.count(PlacementEvent.placement_id.distinct())).where(
-                PlacementEvent.status == status,
-                PlacementEvent.placement_id.in_(applications),
-            )
+def _reached(applications: Any) -> dict[str, int]:
+    """How many of the applications were ever approved, and ever active (they may have moved
+    on since), from their timelines."""
+    rows = db.session.execute(
+        select(PlacementEvent.status, func.count(PlacementEvent.placement_id.distinct()))
+        .where(
+            PlacementEvent.status.in_([PlacementStatus.APPROVED, PlacementStatus.ACTIVE]),
+            PlacementEvent.placement_id.in_(applications),
         )
-        or 0
+        .group_by(PlacementEvent.status)
     )
+    return {str(status): int(count) for status, count in rows}
 
 
 def funnel(filters: ReportFilters) -> Funnel:
@@ -81,10 +82,11 @@ def funnel(filters: ReportFilters) -> Funnel:
         if statuses.get(status)
     ]
     waits = decision_waits(applications)
+    reached = _reached(applications)
     return Funnel(
         applied=sum(int(count) for count in statuses.values()),
-        approved=_ever(applications, PlacementStatus.APPROVED),
-        active=_ever(applications, PlacementStatus.ACTIVE),
+        approved=reached.get(PlacementStatus.APPROVED, 0),
+        active=reached.get(PlacementStatus.ACTIVE, 0),
         outcomes=outcomes,
         decided=len(waits),
         median_days=median(waits) if waits else None,

@@ -1,0 +1,455 @@
+"""The impact report against a small data set worked out by hand, on both databases; its CSV
+files and PDF against the page; who may see which report; and bad filters.
+
+The world (February and March 2026; a rate change on Sunday 15 March):
+- rates: £10.00 an hour from 1 January 2026, £12.00 from 15 March 2026;
+- roles: R1 (O1, a charity; kind A; area L1), R2 (O1; kind B; area L2), R3 (O2, a business;
+  kind A; no area);
+- Vera: R1 2 h on 10 March (£20) and 3 h on 20 March (£36); R2 1.5 h on 5 February (£15);
+  she is active in two kinds of volunteering;
+- Will: R3 4 h on 14 March (£40) and 1 h on 15 March (£12);
+- Erin: R1 2 h on 28 February (£20), then she erases her account;
+- Pat: R2 5 h pending and 6 h rejected (neither counts);
+- outside the period: 1 h on 31 January and 1 h on 1 April.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.factories import (
+    make_category,
+    make_course,
+    make_hours,
+    make_locality,
+    make_organisation,
+    make_placement,
+    make_record,
+    make_role,
+    make_staff,
+    make_user,
+)
+from tests.pdfs import page_text
+from tests.test_query_counts import sign_in, statements_for
+from volunteer_hub.auth.models import User
+from volunteer_hub.extensions import db
+from volunteer_hub.placements.models import Placement, PlacementEvent
+from volunteer_hub.privacy import erase_account
+from volunteer_hub.reports.activity import working_day_number
+from volunteer_hub.reports.filters import ReportFilters
+from volunteer_hub.reports.models import ValueRate
+from volunteer_hub.reports.periods import Slice, slices
+from volunteer_hub.reports.report import build_report
+from volunteer_hub.training.models import RecordStatus
+from volunteer_hub.workdays import working_days_between
+
+FEB_1, MAR_31 = date(2026, 2, 1), date(2026, 3, 31)
+PERIOD = {"from": "2026-02-01", "to": "2026-03-31"}
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page_text(pdf))
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    staff: User
+    coordinator: User
+    other_coordinator: User
+    organisations: dict[str, Any]
+    categories: dict[str, Any]
+    localities: dict[str, Any]
+    roles: dict[str, Any]
+
+
+def _volunteer(name: str, locality: Any, joined: date) -> User:
+    return make_user(name=name, locality=locality, created_at=at(joined))
+
+
+def _application(role: Any, volunteer: User, applied: date, *steps: tuple[str, date]) -> Placement:
+    """An application made on `applied`, then moved through `steps` (status, day)."""
+    placement = Placement(
+        role=role,
+        volunteer=volunteer,
+        status=steps[-1][0] if steps else "applied",
+        created_at=at(applied),
+        status_changed_at=at(steps[-1][1] if steps else applied),
+        decided_at=at(steps[0][1]) if steps else None,
+    )
+    placement.events = [PlacementEvent(status="applied", created_at=at(applied))]
+    previous = "applied"
+    for status, day in steps:
+        placement.events.append(
+            PlacementEvent(status=status, previous=previous, created_at=at(day))
+        )
+        previous = status
+    db.session.add(placement)
+    db.session.commit()
+    return placement
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    db.session.add_all(
+        [
+            ValueRate(valid_from=date(2026, 1, 1), pence_per_hour=1000, source="Test rate one"),
+            ValueRate(valid_from=date(2026, 3, 15), pence_per_hour=1200, source="Test rate two"),
+        ]
+    )
+    categories = {"A": make_category("Libraries"), "B": make_category("Parks")}
+    localities = {"L1": make_locality("Reddish"), "L2": make_locality("Marple")}
+    coordinator, other_coordinator = make_user(name="Cora"), make_user(name="Otto")
+    organisations = {
+        "O1": make_organisation(name="Reddish Library Friends", manager=other_coordinator),
+        "O2": make_organisation(name="Marple Bakery", kind="business", manager=coordinator),
+    }
+    roles = {
+        "R1": make_role(organisations["O1"], category=categories["A"], locality=localities["L1"]),
+        "R2": make_role(organisations["O1"], category=categories["B"], locality=localities["L2"]),
+        "R3": make_role(organisations["O2"], category=categories["A"], locality=None),
+    }
+    vera = _volunteer("Vera", localities["L1"], date(2026, 2, 3))
+    will = _volunteer("Will", localities["L2"], date(2026, 3, 20))
+    erin = _volunteer("Erin", localities["L1"], date(2026, 3, 1))
+    pat = _volunteer("Pat", None, date(2025, 6, 1))
+    vera_r1 = make_placement(roles["R1"], vera, approved_at=at(date(2025, 12, 1)))
+    vera_r2 = make_placement(roles["R2"], vera, approved_at=at(date(2025, 12, 1)))
+    will_r3 = make_placement(roles["R3"], will, approved_at=at(date(2025, 12, 1)))
+    erin_r1 = make_placement(roles["R1"], erin, approved_at=at(date(2025, 12, 1)))
+    pat_r2 = make_placement(roles["R2"], pat, approved_at=at(date(2025, 12, 1)))
+    make_hours(vera_r1, date(2026, 3, 10), 8, status="approved")
+    make_hours(vera_r1, date(2026, 3, 20), 12, status="approved")
+    make_hours(vera_r2, date(2026, 2, 5), 6, status="approved")
+    make_hours(will_r3, date(2026, 3, 14), 16, status="approved")
+    make_hours(will_r3, date(2026, 3, 15), 4, status="approved")
+    make_hours(erin_r1, date(2026, 2, 28), 8, status="approved")
+    make_hours(pat_r2, date(2026, 3, 1), 20)
+    make_hours(pat_r2, date(2026, 3, 2), 24, status="rejected")
+    make_hours(vera_r1, date(2026, 1, 31), 4, status="approved")
+    make_hours(vera_r1, date(2026, 4, 1), 4, status="approved")
+    # Applications: Monday 2 Feb approved Wednesday 4th (2 working days), then active; Friday
+    # 6 March declined Monday 9th (1); 10 March still waiting; 12 March approved 19th (5),
+    # then withdrawn; one made in January (outside) and approved in February.
+    _application(
+        roles["R1"],
+        pat,
+        date(2026, 2, 2),
+        ("approved", date(2026, 2, 4)),
+        ("active", date(2026, 2, 9)),
+    )
+    _application(roles["R2"], will, date(2026, 3, 6), ("declined", date(2026, 3, 9)))
+    _application(roles["R3"], pat, date(2026, 3, 10))
+    _application(
+        roles["R3"],
+        vera,
+        date(2026, 3, 12),
+        ("approved", date(2026, 3, 19)),
+        ("withdrawn", date(2026, 3, 25)),
+    )
+    _application(roles["R2"], erin, date(2026, 1, 15), ("approved", date(2026, 2, 2)))
+    # Training: two verified completions of O1's course (kind A) in the period, one of the
+    # hub's; one pending, one rejected and one outside the period, none of which count.
+    own_course = make_course(organisations["O1"], title="Library induction")
+    own_course.categories = [categories["A"]]
+    hub_course = make_course(title="Safeguarding essentials")
+    make_record(vera, own_course, completed_on=date(2026, 2, 10))
+    make_record(erin, own_course, completed_on=date(2026, 3, 10))
+    make_record(will, hub_course, completed_on=date(2026, 3, 31))
+    make_record(pat, hub_course, completed_on=date(2026, 3, 11), status=RecordStatus.PENDING)
+    make_record(pat, own_course, completed_on=date(2026, 3, 12), status=RecordStatus.REJECTED)
+    make_record(pat, hub_course, completed_on=date(2026, 4, 1))
+    erase_account(erin, actor=erin)
+    db.session.commit()
+    return World(
+        staff=make_staff(name="Sam Staff"),
+        coordinator=coordinator,
+        other_coordinator=other_coordinator,
+        organisations=organisations,
+        categories=categories,
+        localities=localities,
+        roles=roles,
+    )
+
+
+def _figures(figures: list[Any]) -> dict[str, tuple[int, int, int]]:
+    """label -> (quarter-hours, volunteers, pence)."""
+    return {f.label: (f.quarters, f.volunteers, f.value_pence) for f in figures}
+
+
+def test_the_report_matches_the_hand_worked_answer(world):
+    report = build_report(ReportFilters(FEB_1, MAR_31))
+    assert (report.total.quarters, report.total.volunteers) == (54, 3)  # 13.5 hours, 3 people
+    assert report.total.value_pence == 143_00
+    assert report.total.unvalued_quarters == 0
+    assert report.organisations_active == 2
+    assert _figures(report.by_category) == {
+        "Libraries": (48, 3, 128_00),  # Vera 5 h, Will 5 h, Erin 2 h
+        "Parks": (6, 1, 15_00),  # Vera again: she counts in both kinds, once in the total
+    }
+    assert _figures(report.by_locality) == {
+        "Reddish": (28, 2, 76_00),
+        "No area (remote, or not set)": (20, 1, 52_00),
+        "Marple": (6, 1, 15_00),
+    }
+    assert _figures(report.by_organisation) == {
+        "Reddish Library Friends": (34, 2, 91_00),
+        "Marple Bakery": (20, 1, 52_00),
+    }
+    assert _figures(report.by_organisation_kind) == {
+        "Registered charity": (34, 2, 91_00),
+        "Business": (20, 1, 52_00),
+    }
+    assert _figures(report.by_month) == {
+        "February 2026": (14, 2, 35_00),
+        "March 2026": (40, 2, 108_00),
+    }
+    # Vera (Reddish, 3 Feb), Erin (Reddish, 1 March, since erased), Will (Marple, 20 March).
+    assert {(c.label, c.count) for c in report.new_volunteers or []} == {
+        ("Reddish", 2),
+        ("Marple", 1),
+    }
+    funnel = report.funnel
+    assert (funnel.applied, funnel.approved, funnel.active) == (4, 2, 1)
+    assert {(c.key, c.count) for c in funnel.outcomes} == {
+        ("active", 1),
+        ("declined", 1),
+        ("applied", 1),
+        ("withdrawn", 1),
+    }
+    assert (funnel.decided, funnel.median_days) == (3, 2)  # 2, 1 and 5 working days
+    assert report.placements_started == 1
+    assert {(c.label, c.count) for c in report.training} == {
+        ("Library induction", 2),
+        ("Safeguarding essentials", 1),
+    }
+
+
+def test_a_period_inside_months_is_read_from_the_entries_at_each_days_rate(world):
+    """14 to 20 March: Will's 4 h on the 14th at £10 and 1 h on the 15th at £12, Vera's 3 h
+    on the 20th at £12; the rollup's March total (which holds the 10th) is not used."""
+    report = build_report(ReportFilters(date(2026, 3, 14), date(2026, 3, 20)))
+    assert (report.total.quarters, report.total.volunteers, report.total.value_pence) == (
+        32,
+        2,
+        40_00 + 12_00 + 36_00,
+    )
+
+
+def test_hours_before_the_first_rate_are_counted_but_not_valued(world):
+    report = build_report(ReportFilters(date(2025, 12, 1), date(2026, 1, 31)))
+    assert report.total.quarters == 4  # Vera's hour on 31 January, at £10
+    assert report.total.value_pence == 10_00
+    db.session.query(ValueRate).filter(ValueRate.valid_from == date(2026, 1, 1)).delete()
+    db.session.commit()
+    report = build_report(ReportFilters(date(2025, 12, 1), date(2026, 3, 20)))
+    assert report.total.unvalued_quarters == 4 + 14 + 8 + 16  # to the 14th, before 15 March
+    assert report.total.value_pence == 12_00 + 36_00
+
+
+def test_filters_combine(world):
+    report = build_report(
+        ReportFilters(
+            FEB_1, MAR_31, category_id=world.categories["A"].id, organisation_kind="charity"
+        )
+    )
+    assert (report.total.quarters, report.total.volunteers, report.total.value_pence) == (
+        28,
+        2,
+        76_00,
+    )
+    assert report.funnel.applied == 1  # Pat's application to R1
+    assert {(c.label, c.count) for c in report.training} == {("Library induction", 2)}
+
+
+def test_both_databases_give_the_same_answer_as_sql_in_the_period_with_no_rates(world):
+    db.session.query(ValueRate).delete()
+    db.session.commit()
+    report = build_report(ReportFilters(FEB_1, MAR_31))
+    assert (report.total.quarters, report.total.value_pence) == (54, 0)
+    assert report.rates == []
+
+
+# --- Slices and working days ---------------------------------------------------------------
+
+
+def test_a_period_is_sliced_into_whole_months_and_part_months_under_one_rate_each():
+    rates = [
+        ValueRate(valid_from=date(2026, 1, 1), pence_per_hour=1000, source="a"),
+        ValueRate(valid_from=date(2026, 3, 15), pence_per_hour=1200, source="b"),
+    ]
+    assert slices(date(2025, 12, 20), date(2026, 5, 10), rates) == [
+        Slice(date(2025, 12, 20), date(2025, 12, 31), None, False),
+        Slice(date(2026, 1, 1), date(2026, 2, 28), 1000, True),
+        Slice(date(2026, 3, 1), date(2026, 3, 14), 1000, False),
+        Slice(date(2026, 3, 15), date(2026, 3, 31), 1200, False),
+        Slice(date(2026, 4, 1), date(2026, 4, 30), 1200, True),
+        Slice(date(2026, 5, 1), date(2026, 5, 10), 1200, False),
+    ]
+
+
+@given(
+    st.dates(min_value=date(1995, 1, 1), max_value=date(2035, 12, 31)),
+    st.integers(min_value=0, max_value=900),
+)
+def test_working_day_numbers_subtract_to_the_working_days_between(start, span):
+    end = start + timedelta(days=span)
+    assert working_day_number(end) - working_day_number(start) == working_days_between(start, end)
+
+
+# --- Pages, downloads and who sees them ----------------------------------------------------
+
+
+class _Tables(HTMLParser):
+    """Each table's caption and its rows of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._caption: str | None = None
+        self._in: str | None = None
+        self._text = ""
+        self._row: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in ("caption", "td", "th"):
+            self._in, self._text = tag, ""
+        elif tag == "tr":
+            self._row = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "caption" and self._in == "caption":
+            self._caption = self._text.strip()
+            self.tables[self._caption] = []
+        elif tag in ("td", "th") and self._in == tag:
+            self._row.append(" ".join(self._text.split()))
+        elif tag == "tr" and self._caption is not None and self._row:
+            self.tables[self._caption].append(self._row)
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self._text += data
+
+
+def page_tables(html: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def _plain(cell: str) -> str:
+    return cell.replace("£", "").replace(",", "")
+
+
+def test_each_csv_opens_with_the_csv_module_and_matches_the_page(client, world):
+    sign_in(client, world.staff)
+    page = client.get("/staff/reports", query_string=PERIOD)
+    assert page.status_code == 200
+    tables = page_tables(page.get_data(as_text=True))
+    for slug, caption in [
+        ("hours-by-category", "Verified hours by kind of volunteering"),
+        ("hours-by-area", "Verified hours by area"),
+        ("hours-by-organisation-kind", "Verified hours by kind of organisation"),
+        ("hours-by-month", "Verified hours by month"),
+        ("new-volunteers", "New volunteers by area"),
+        ("applications", "Applications made in the period"),
+        ("training", "Training completed"),
+    ]:
+        response = client.get(f"/staff/reports/{slug}.csv", query_string=PERIOD)
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv"
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        shown = tables[caption]
+        assert rows[0] == shown[0], slug
+        assert [[row[0], *map(_plain, row[1:])] for row in shown[1:]] == rows[1:], slug
+    hours = tables["Verified hours by kind of volunteering"]
+    assert hours[1] == ["Libraries", "12", "3", "£128.00"]
+
+
+def test_the_pdf_reads_back_with_the_headline_figures(client, world):
+    sign_in(client, world.staff)
+    response = client.get("/staff/reports/report.pdf", query_string=PERIOD)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    for words in [
+        "Impact report",
+        "1 February 2026 to 31 March 2026",
+        "13.5 hours",
+        "£143",
+        "Active volunteers",
+        "Test rate two",
+        "How the figures are worked out",
+        "Reddish Library Friends",
+    ]:
+        assert words in text, words
+
+
+def test_a_coordinators_report_holds_nothing_from_other_organisations(client, world):
+    sign_in(client, world.coordinator)
+    slug = world.organisations["O2"].slug
+    page = client.get(f"/org/{slug}/reports", query_string=PERIOD)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Marple Bakery" in html and "5 hours" in html
+    for other in ("Reddish Library Friends", "Library induction", "New volunteers by"):
+        assert other not in html, other
+    cells = " | ".join(cell for rows in page_tables(html).values() for row in rows for cell in row)
+    assert "Libraries" in cells and "Will" not in cells  # never a volunteer's name
+    assert "Reddish" not in cells and "Parks" not in cells  # O1's area and kind
+    csv_text = client.get(f"/org/{slug}/reports/hours-by-category.csv", query_string=PERIOD)
+    assert csv_text.get_data(as_text=True).lstrip("\ufeff").splitlines()[1:] == [
+        "Libraries,5,1,52.00"
+    ]
+    pdf = pdf_text(client.get(f"/org/{slug}/reports/report.pdf", query_string=PERIOD).data)
+    assert "Marple Bakery" in pdf and "5 hours" in pdf
+    assert "Reddish Library Friends" not in pdf and "Library induction" not in pdf
+    other = world.organisations["O1"].slug
+    assert client.get(f"/org/{other}/reports").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "args, field, message",
+    [
+        ({"from": "2026-03-01", "to": "2026-02-01"}, "to", "same as or after the start date"),
+        ({"from": "not a date"}, "from", "must be a real date"),
+        ({"from": "1999-12-31"}, "from", "2000 or later"),
+        ({"from": "2010-01-01", "to": "2020-01-01"}, "to", "up to 10 years"),
+        ({"area": "999999"}, "area", "Choose from the list"),
+        ({"kind": "pirate ship"}, "kind", "Choose from the list"),
+    ],
+)
+def test_bad_filters_are_named_next_to_their_field(client, world, args, field, message):
+    sign_in(client, world.staff)
+    for url in ("/staff/reports", "/staff/reports/hours-by-month.csv", "/staff/reports/report.pdf"):
+        response = client.get(url, query_string=args)
+        assert response.status_code == 422, url
+        html = response.get_data(as_text=True)
+        assert message in html
+        assert f'id="{field}-error"' in html
+
+
+def test_the_report_page_sends_a_fixed_number_of_statements(client, world):
+    """Every figure is an aggregate: more data does not mean more statements."""
+    sign_in(client, world.staff)
+    first = len(statements_for(client, "/staff/reports?from=2026-02-01&to=2026-03-31"))
+    for number in range(6):
+        organisation = make_organisation(name=f"Extra {number}")
+        role = make_role(organisation, category=make_category(), locality=make_locality())
+        make_hours(make_placement(role, make_user()), date(2026, 3, 3), 4, status="approved")
+    second = len(statements_for(client, "/staff/reports?from=2026-02-01&to=2026-03-31"))
+    assert first == second <= 16, "\n".join(statements_for(client, "/staff/reports"))
