@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -453,3 +454,41 @@ def test_the_report_page_sends_a_fixed_number_of_statements(client, world):
         make_hours(make_placement(role, make_user()), date(2026, 3, 3), 4, status="approved")
     second = len(statements_for(client, "/staff/reports?from=2026-02-01&to=2026-03-31"))
     assert first == second <= 16, "\n".join(statements_for(client, "/staff/reports"))
+
+
+# --- The staff overview and the home page ----------------------------------------------------
+
+
+def test_the_staff_overview_shows_the_chosen_periods_figures(client, world):
+    """The last financial year (April 2025 to March 2026) holds the world's February and
+    March, Vera's hour on 31 January (£10), the application of 15 January and the five
+    placements the hours were logged on (applied for in November 2025; Erin's two were
+    withdrawn when she erased her account)."""
+    sign_in(client, world.staff)
+    page = client.get("/staff/", query_string={"period": "last-year"})
+    assert page.status_code == 200
+    html = " ".join(page.get_data(as_text=True).split())
+    assert "1 April 2025 to 31 March 2026" in html
+    assert "<strong>14.5 hours</strong> Verified hours" in html
+    assert "<strong>£153</strong> Social value" in html
+    assert "<strong>10</strong> Applications" in html
+    assert "<strong>4</strong> New volunteers" in html  # Pat joined in June 2025
+    assert "Approved: 4" in html and "Withdrawn: 3" in html and "Not offered a place: 1" in html
+    assert "hours entries to verify" in html  # the queues stay on the page
+
+
+def test_the_staff_overview_refuses_a_period_it_does_not_know(client, world):
+    sign_in(client, world.staff)
+    page = client.get("/staff/", query_string={"period": "forever"})
+    assert page.status_code == 422
+    assert "Choose a period from the list" in page.get_data(as_text=True)
+
+
+def test_the_home_page_shows_the_last_twelve_whole_months(client, world):
+    with time_machine.travel(datetime(2027, 2, 15, 12, tzinfo=UTC), tick=False):
+        page = client.get("/")
+    html = " ".join(page.get_data(as_text=True).split())
+    # February 2026 to January 2027: the period's 13.5 hours and Vera's hour on 1 April.
+    verified = "<strong>14.5 hours</strong> of volunteering verified from 1 February 2026"
+    assert f"{verified} to 31 January 2027" in html
+    assert "<strong>3</strong> volunteers gave that time, with 2 organisations" in html

@@ -55,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     "API_RATE_LIMIT": "300 per hour; 30 per minute",
     "OPEN_DATA_LICENCE": "OGL-UK-3.0",  # SPDX id of the licence the role feeds are under
+    "PUBLIC_FIGURES_SECONDS": 600,  # how long a worker keeps the home page's hours figures
 }
 
 TESTING: dict[str, Any] = {
@@ -64,6 +65,7 @@ TESTING: dict[str, Any] = {
     "ARGON2_MEMORY_COST": 8,
     "ARGON2_PARALLELISM": 1,
     "HUB_BASE_URL": "http://localhost",
+    "PUBLIC_FIGURES_SECONDS": 0,
 }
 
 

@@ -9,7 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
+from ..clock import local_today
 from ..extensions import db, limiter
+from ..reports.public import public_figures
 from ..roles.cards import headline_numbers, newest_roles
 
 bp = Blueprint("public", __name__)
@@ -23,6 +25,7 @@ def home() -> str:
     role_count, organisation_count = headline_numbers()
     return render_template(
         "public/home.html",
+        given=public_figures(local_today()),
         featured=newest_roles(FEATURED_ROLES),
         role_count=role_count,
         organisation_count=organisation_count,

@@ -3,7 +3,7 @@ choice sits in the address and a report can be bookmarked or sent to a colleague
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from wtforms import DateField, SelectChoice, SelectField
@@ -91,3 +91,42 @@ class ReportForm(HubForm):
             organisation_id=organisation_id,
             organisation_kind=self.kind.data or None,
         )
+
+
+PERIODS = {
+    "this-month": "This month so far",
+    "last-month": "Last month",
+    "this-year": "This financial year so far",
+    "last-year": "Last financial year",
+    "12-months": "The last 12 months",
+}
+
+
+def named_period(name: str, today: date) -> tuple[date, date]:
+    """The first and last days of one of `PERIODS`, as of `today`."""
+    month = today.replace(day=1)
+    year = financial_year_start(today)
+    return {
+        "this-month": (month, today),
+        "last-month": (add_months(month, -1), month - timedelta(days=1)),
+        "this-year": (year, today),
+        "last-year": (add_months(year, -12), year - timedelta(days=1)),
+        "12-months": (add_months(today, -12) + timedelta(days=1), today),
+    }[name]
+
+
+class PeriodForm(HubForm):
+    """The staff overview's choice of period for its figures."""
+
+    class Meta:
+        csrf = False
+
+    period = SelectField(
+        "Figures for",
+        choices=[SelectChoice(key, label) for key, label in PERIODS.items()],
+        default="this-month",
+        invalid_choice_message="Choose a period from the list",
+    )
+
+    def dates(self, today: date) -> tuple[date, date]:
+        return named_period(self.period.data or "this-month", today)

@@ -42,7 +42,7 @@ def headline_of(report: ImpactReport) -> list[Headline]:
         Headline(
             "Social value",
             money(total.value_pence) if report.rates else "Not valued",
-            "See how it is worked out, below.",
+            "Verified hours × the hourly value on the day.",
         ),
         Headline("Active volunteers", f"{total.volunteers:,}", "People with verified hours."),
     ]

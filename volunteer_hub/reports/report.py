@@ -49,7 +49,11 @@ def rates_in(filters: ReportFilters, rates: list[ValueRate]) -> list[ValueRate]:
     return ([first] if first is not None else []) + later
 
 
-def build_report(filters: ReportFilters, *, for_organisation: bool = False) -> ImpactReport:
+def build_report(
+    filters: ReportFilters, *, for_organisation: bool = False, breakdowns: bool = True
+) -> ImpactReport:
+    """The report for `filters`; without `breakdowns`, only its headline figures (the staff
+    overview), and the hours tables are left empty."""
     rates = hours.all_rates()
     facts = hours.facts(filters, rates)
     total, organisations_active = hours.hours_total(facts)
@@ -59,11 +63,11 @@ def build_report(filters: ReportFilters, *, for_organisation: bool = False) -> I
         rates=rates_in(filters, rates),
         total=total,
         organisations_active=organisations_active,
-        by_category=hours.by_category(facts),
-        by_locality=hours.by_locality(facts),
-        by_organisation=hours.by_organisation(facts),
-        by_organisation_kind=hours.by_organisation_kind(facts),
-        by_month=hours.by_month(facts, filters.start, filters.end),
+        by_category=hours.by_category(facts) if breakdowns else [],
+        by_locality=hours.by_locality(facts) if breakdowns else [],
+        by_organisation=hours.by_organisation(facts) if breakdowns else [],
+        by_organisation_kind=hours.by_organisation_kind(facts) if breakdowns else [],
+        by_month=hours.by_month(facts, filters.start, filters.end) if breakdowns else [],
         new_volunteers=None if for_organisation else activity.new_volunteers(filters),
         funnel=activity.funnel(filters),
         placements_started=activity.placements_started(filters),

@@ -17,6 +17,10 @@ from ..mail import OutboxEmail
 from ..permissions import admin_required, signed_in_user, staff_required
 from ..placements.queries import QueueFilters, staff_queue
 from ..reference.settings import setting_int
+from ..reports.filters import ReportFilters
+from ..reports.forms import PeriodForm
+from ..reports.presenting import headline_of
+from ..reports.report import build_report
 from ..training import expiry as training_expiry
 from ..training.evidence import count_waiting
 from ..training.queries import records_of
@@ -37,11 +41,19 @@ def _per_page() -> int:
 
 @bp.get("/")
 @staff_required
-def dashboard() -> str:
+def dashboard() -> PageResult:
     today = local_today()
     waiting = db.session.scalars(staff_queue(QueueFilters(), today).limit(10)).all()
-    return render_template(
+    period = PeriodForm(request.args)
+    summary = None
+    if period.validate():
+        start, end = period.dates(today)
+        summary = build_report(ReportFilters(start, end), breakdowns=False)
+    page = render_template(
         "staff/dashboard.html",
+        period=period,
+        summary=summary,
+        headline=headline_of(summary) if summary else [],
         figures=services.dashboard_figures(today),
         training_expiring=training_expiry.count_expiring(today),
         training_gaps=training_expiry.count_gaps(today),
@@ -51,6 +63,7 @@ def dashboard() -> str:
         waiting=waiting,
         today=today,
     )
+    return page, 200 if summary else 422
 
 
 @bp.get("/volunteers")
