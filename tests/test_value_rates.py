@@ -1,6 +1,6 @@
 """Admins keep the hub's dated hourly values (`/staff/value-rates`): adding and correcting
 them, each audited; every bad input refused beside its field with nothing written; the value
-in force today marked."""
+in force today marked; the demo's published rates seeded once."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from volunteer_hub.audit.models import AuditEvent
 from volunteer_hub.clock import local_today
 from volunteer_hub.reports.models import ValueRate
 from volunteer_hub.reports.rates import in_force, parse_pounds, pounds
+from volunteer_hub.seed import VALUE_RATES, seed_value_rates
 
 RLW_2025 = "Real Living Wage 2025-26 (Living Wage Foundation), outside London"
 ASHE_2024 = "ONS Annual Survey of Hours and Earnings 2024, UK median hourly pay"
@@ -201,6 +202,18 @@ def test_only_admins_reach_the_values_and_refused_posts_write_nothing(app, db):
 def test_the_admin_pages_link_to_the_values(client, login_as):
     login_as(make_admin())
     assert 'href="/staff/value-rates"' in client.get("/staff/settings").get_data(as_text=True)
+
+
+def test_seeding_adds_the_published_rates_once(db):
+    make_value_rate(date(2024, 11, 1), 1270, "Corrected by an admin")
+    assert seed_value_rates() == 2
+    assert seed_value_rates() == 0
+    assert rates(db) == [
+        (date(2023, 11, 1), 1200, VALUE_RATES[date(2023, 11, 1)][1]),
+        (date(2024, 11, 1), 1270, "Corrected by an admin"),
+        (date(2025, 11, 1), 1345, VALUE_RATES[date(2025, 11, 1)][1]),
+    ]
+    assert len(events(db, "value_rate.added")) == 2
 
 
 def test_two_admins_adding_the_same_date_at_once_get_one_value(app, db):
