@@ -17,6 +17,7 @@ from volunteer_hub.hours.models import HoursEntry
 from volunteer_hub.organisations.models import Membership, MembershipLevel, Organisation
 from volunteer_hub.placements.models import Placement, PlacementEvent
 from volunteer_hub.reference.models import Category, Locality, Skill
+from volunteer_hub.reports.models import ValueRate
 from volunteer_hub.roles.models import Role, RolePeriod
 from volunteer_hub.roles.search import refresh_search_entry
 from volunteer_hub.training.models import (
@@ -290,3 +291,14 @@ def make_hours(
 def _hours_verifier() -> User:
     verifier = db.session.scalar(select(User).where(User.email == "hours.verifier@example.org"))
     return verifier or make_staff(name="Vera Verifier", email="hours.verifier@example.org")
+
+
+def make_value_rate(
+    valid_from: date = date(2025, 11, 1),
+    pence_per_hour: int = 1345,
+    source: str = "Real Living Wage 2025-26 (Living Wage Foundation), outside London",
+) -> ValueRate:
+    rate = ValueRate(valid_from=valid_from, pence_per_hour=pence_per_hour, source=source)
+    db.session.add(rate)
+    db.session.commit()
+    return rate

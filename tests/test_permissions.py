@@ -35,6 +35,7 @@ from tests.factories import (
     make_skill,
     make_staff,
     make_user,
+    make_value_rate,
 )
 from tests.helpers import row_counts, tiny_pdf
 from volunteer_hub.audit.services import record_event
@@ -243,6 +244,19 @@ MATRIX: dict[str, list[Case]] = {
         Case(get=admin_only(404), post=admin_only(404), args=lambda w: {"user_id": 999_999}),
     ],
     "reference.settings": [Case(get=admin_only(), post=admin_only(422))],
+    # --- value rates (helper) ---
+    # Admins keep the hub's hourly values; an unknown rate is 404 to them, 403 to the rest.
+    "value_rates.rates": [Case(get=admin_only())],
+    "value_rates.new_rate": [Case(get=admin_only(), post=admin_only(422))],
+    "value_rates.edit_rate": [
+        Case(
+            get=admin_only(),
+            post=admin_only(422),
+            args=lambda w: {"rate_id": w.items["value_rate"].id},
+        ),
+        Case(get=admin_only(404), post=admin_only(404), args=lambda w: {"rate_id": 999_999}),
+    ],
+    # --- end value rates ---
     # Reference lists, for each kind; an unknown kind is 404 for staff.
     "reference.items": [
         Case(get=staff_only(), args=lambda w: {"kind": "categories"}),
@@ -1095,6 +1109,9 @@ def make_world() -> World:
             **_hours_items(organisation, volunteer, other),
             **_certificate_items(volunteer, other),
             **_awards_items(judge),
+            # --- value rates (helper) ---
+            "value_rate": make_value_rate(),
+            # --- end value rates ---
         },
     )
 

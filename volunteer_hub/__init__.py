@@ -33,6 +33,7 @@ from .placements.deciding_views import bp as deciding_bp
 from .placements.views import bp as placements_bp
 from .public.views import bp as public_bp
 from .reference.views import bp as reference_bp
+from .reports.rate_views import bp as value_rates_bp
 from .reports.views import bp as reports_bp
 from .roles.views import bp as roles_bp
 from .security import register_security
@@ -65,6 +66,7 @@ BLUEPRINTS = (
     api_bp,
     staff_bp,
     reference_bp,
+    value_rates_bp,
     hours_files_bp,
     certificates_bp,
     awards_bp,

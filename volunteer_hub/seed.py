@@ -17,6 +17,7 @@ from .extensions import db
 from .periods import PERIODS
 from .reference.models import Category, Locality, Skill
 from .reference.services import seed_reference_data, seed_reference_items
+from .reports.rates import add_rate, all_rates
 from .seed_awards import seed_awards
 from .seed_hours import seed_hours
 from .seed_placements import seed_placements
@@ -53,6 +54,13 @@ LOCALITIES = {
     "Heald Green": ["SK8"],
 }
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+# The Real Living Wage outside London, each from the 1 November after the Living Wage
+# Foundation announced it: the demo values each verified hour at the rate of its day.
+VALUE_RATES = {
+    date(2023, 11, 1): (1200, "Real Living Wage 2023-24 (Living Wage Foundation), outside London"),
+    date(2024, 11, 1): (1260, "Real Living Wage 2024-25 (Living Wage Foundation), outside London"),
+    date(2025, 11, 1): (1345, "Real Living Wage 2025-26 (Living Wage Foundation), outside London"),
+}
 EMPLOYERS = ["Stockport Homes", "Stepping Hill Hospital", "Adswood Logistics", "Marple Bakery"]
 
 Progress = Callable[[str], None]
@@ -87,6 +95,7 @@ def seed_demo_data(
     say = progress or (lambda message: None)
     seed_reference_data(say)
     say(f"Localities: {seed_reference_items(Locality, dict.fromkeys(LOCALITIES, ''))} added")
+    say(f"Hourly values: {seed_value_rates()} added")
     password_hash = hash_password(DEMO_PASSWORD)
     admin = _account(f"admin@{DEMO_DOMAIN}", "Priya Shah", AccessLevel.ADMIN, password_hash)
     staff = _account(f"staff@{DEMO_DOMAIN}", "Gareth Jones", AccessLevel.STAFF, password_hash)
@@ -128,6 +137,15 @@ def seed_demo_data(
         ("coordinator", coordinator.email),
         ("volunteer", volunteer.email),
     ]
+
+
+def seed_value_rates() -> int:
+    """Add the published hourly values that are missing (matched by date); returns how many."""
+    known = {rate.valid_from for rate in all_rates()}
+    missing = {day: rate for day, rate in VALUE_RATES.items() if day not in known}
+    for day, (pence, source) in missing.items():
+        add_rate(valid_from=day, pence_per_hour=pence, source=source, actor=None)
+    return len(missing)
 
 
 def _profile(

@@ -45,10 +45,6 @@ class HoursFigure:
         return self.quarters / QUARTERS_PER_HOUR
 
 
-def all_rates() -> list[ValueRate]:
-    return list(db.session.scalars(select(ValueRate).order_by(ValueRate.valid_from)))
-
-
 def facts(filters: ReportFilters, rates: Sequence[ValueRate]) -> Subquery:
     """One row per rollup row or part-month entry in the period: volunteer, role, month,
     quarters, value (quarters x pence per hour) and quarters with no rate."""

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from ..clock import add_months, hub_zone
 from .models import ValueRate
+from .rates import in_force
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,6 @@ def month_end(day: date) -> date:
     return add_months(day.replace(day=1), 1) - timedelta(days=1)
 
 
-def rate_on(day: date, rates: Sequence[ValueRate]) -> ValueRate | None:
-    """The rate in force on `day`: the latest starting on or before it (`rates` in date order)."""
-    current = None
-    for rate in rates:
-        if rate.valid_from > day:
-            break
-        current = rate
-    return current
-
-
 def _pieces(start: date, end: date, rates: Sequence[ValueRate]) -> list[tuple[date, date]]:
     """The period cut at each rate's first day."""
     cuts = sorted({start} | {rate.valid_from for rate in rates if start < rate.valid_from <= end})
@@ -52,7 +43,7 @@ def slices(start: date, end: date, rates: Sequence[ValueRate]) -> list[Slice]:
     """The period as slices under one rate each: whole months merged, part-months alone."""
     result: list[Slice] = []
     for piece_start, piece_end in _pieces(start, end, rates):
-        rate = rate_on(piece_start, rates)
+        rate = in_force(rates, piece_start)
         pence = rate.pence_per_hour if rate is not None else None
         day = piece_start
         while day <= piece_end:

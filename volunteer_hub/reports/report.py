@@ -12,7 +12,7 @@ from .activity import Count, Funnel
 from .filters import ReportFilters
 from .hours import HoursFigure
 from .models import ValueRate
-from .periods import rate_on
+from .rates import all_rates, in_force
 
 TOP_ORGANISATIONS = 20  # rows of the organisation table on the page and in the PDF
 
@@ -44,7 +44,7 @@ class ImpactReport:
 
 
 def rates_in(filters: ReportFilters, rates: list[ValueRate]) -> list[ValueRate]:
-    first = rate_on(filters.start, rates)
+    first = in_force(rates, filters.start)
     later = [rate for rate in rates if filters.start < rate.valid_from <= filters.end]
     return ([first] if first is not None else []) + later
 
@@ -54,7 +54,7 @@ def build_report(
 ) -> ImpactReport:
     """The report for `filters`; without `breakdowns`, only its headline figures (the staff
     overview), and the hours tables are left empty."""
-    rates = hours.all_rates()
+    rates = all_rates()
     facts = hours.facts(filters, rates)
     total, organisations_active = hours.hours_total(facts)
     return ImpactReport(
