@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..hours.exports import decimal_hours
 from . import activity, hours
 from .activity import Count, Funnel
 from .filters import ReportFilters
@@ -106,16 +107,6 @@ def _shown(cell: str, money: bool) -> str:
     return f"£{number:,.2f}" if money else f"{number:,}"
 
 
-def hours_number(quarters: int) -> str:
-    """Hours with up to two decimals, as a spreadsheet reads them: 12.25, 3.5, 40."""
-    whole, part = divmod(quarters, 4)
-    return (
-        f"{whole}{('', '.25', '.5', '.75')[part]}"
-        if quarters >= 0
-        else f"-{hours_number(-quarters)}"
-    )
-
-
 def pounds(pence: int) -> str:
     """Pounds and pence as a spreadsheet reads them: 1234.50."""
     return f"{Decimal(pence) / 100:.2f}"
@@ -128,7 +119,7 @@ def _hours_rows(figures: list[HoursFigure]) -> list[list[str]]:
     return [
         [
             figure.label,
-            hours_number(figure.quarters),
+            decimal_hours(figure.quarters),
             str(figure.volunteers),
             pounds(figure.value_pence),
         ]
