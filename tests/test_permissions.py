@@ -189,7 +189,6 @@ MATRIX: dict[str, list[Case]] = {
     "volunteers.delete": [Case(get=signed_in(), post=signed_in(422))],
     # Staff pages, pointed at the *other* volunteer and their check.
     "staff.dashboard": [Case(get=staff_only())],
-    # --- impact reports ---
     # The hub's report is for staff; an organisation's for its coordinators and staff. A table
     # the report does not have (an organisation's report has no hub sign-ups) is 404.
     "reports.staff_report": [
@@ -217,7 +216,6 @@ MATRIX: dict[str, list[Case]] = {
     "reports.organisation_pdf": [
         Case(get=organisation_only(), args=lambda w: {"slug": w.organisation.slug}),
     ],
-    # --- end impact reports ---
     "staff.volunteers": [Case(get=staff_only())],
     "staff.volunteer": [
         Case(get=staff_only(), args=lambda w: {"user_id": w.other.id}),
@@ -244,7 +242,6 @@ MATRIX: dict[str, list[Case]] = {
         Case(get=admin_only(404), post=admin_only(404), args=lambda w: {"user_id": 999_999}),
     ],
     "reference.settings": [Case(get=admin_only(), post=admin_only(422))],
-    # --- value rates (helper) ---
     # Admins keep the hub's hourly values; an unknown rate is 404 to them, 403 to the rest.
     "value_rates.rates": [Case(get=admin_only())],
     "value_rates.new_rate": [Case(get=admin_only(), post=admin_only(422))],
@@ -256,7 +253,6 @@ MATRIX: dict[str, list[Case]] = {
         ),
         Case(get=admin_only(404), post=admin_only(404), args=lambda w: {"rate_id": 999_999}),
     ],
-    # --- end value rates ---
     # Reference lists, for each kind; an unknown kind is 404 for staff.
     "reference.items": [
         Case(get=staff_only(), args=lambda w: {"kind": "categories"}),
@@ -1109,9 +1105,7 @@ def make_world() -> World:
             **_hours_items(organisation, volunteer, other),
             **_certificate_items(volunteer, other),
             **_awards_items(judge),
-            # --- value rates (helper) ---
             "value_rate": make_value_rate(),
-            # --- end value rates ---
         },
     )
 

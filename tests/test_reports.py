@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
+from statistics import median
 from typing import Any
 
 import pytest
 import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from tests.factories import (
     make_category,
@@ -42,16 +45,19 @@ from tests.factories import (
 from tests.pdfs import page_text
 from tests.test_query_counts import sign_in, statements_for
 from volunteer_hub.auth.models import User
+from volunteer_hub.clock import local_date
+from volunteer_hub.database import local_day
 from volunteer_hub.extensions import db
+from volunteer_hub.hours.services import reverse
 from volunteer_hub.placements.models import Placement, PlacementEvent
 from volunteer_hub.privacy import erase_account
-from volunteer_hub.reports.activity import working_day_number
+from volunteer_hub.reports import activity
 from volunteer_hub.reports.filters import ReportFilters
 from volunteer_hub.reports.models import ValueRate
 from volunteer_hub.reports.periods import Slice, slices
 from volunteer_hub.reports.report import build_report
 from volunteer_hub.training.models import RecordStatus
-from volunteer_hub.workdays import working_days_between
+from volunteer_hub.workdays import working_day_number, working_days_between
 
 FEB_1, MAR_31 = date(2026, 2, 1), date(2026, 3, 31)
 PERIOD = {"from": "2026-02-01", "to": "2026-03-31"}
@@ -249,6 +255,18 @@ def test_a_period_inside_months_is_read_from_the_entries_at_each_days_rate(world
     )
 
 
+def test_two_rates_beginning_in_one_month_each_value_their_own_days(world):
+    """A third rate from 20 March (£15): Vera's 3 hours that day are worth £45, not £36; the
+    15th to the 19th stay at £12 and the days before at £10."""
+    db.session.add(ValueRate(valid_from=date(2026, 3, 20), pence_per_hour=1500, source="Three"))
+    db.session.commit()
+    report = build_report(ReportFilters(FEB_1, MAR_31))
+    assert report.total.value_pence == 143_00 - 36_00 + 45_00
+    assert _figures(report.by_month)["March 2026"] == (40, 2, 108_00 - 36_00 + 45_00)
+    one_day = build_report(ReportFilters(date(2026, 3, 20), date(2026, 3, 20)))
+    assert (one_day.total.quarters, one_day.total.value_pence) == (12, 45_00)
+
+
 def test_hours_before_the_first_rate_are_counted_but_not_valued(world):
     report = build_report(ReportFilters(date(2025, 12, 1), date(2026, 1, 31)))
     assert report.total.quarters == 4  # Vera's hour on 31 January, at £10
@@ -275,6 +293,40 @@ def test_filters_combine(world):
     assert {(c.label, c.count) for c in report.training} == {("Library induction", 2)}
 
 
+def test_reversed_hours_leave_no_volunteer_or_organisation_behind(world):
+    """A whole month of hours approved, then reversed: the rollup keeps a row at nought,
+    which must not count its volunteer, role or organisation."""
+    organisation = make_organisation(name="Gone Quiet Group")
+    role = make_role(organisation, category=world.categories["B"])
+    entry = make_hours(
+        make_placement(role, make_user(name="Rex")), date(2026, 2, 9), 8, status="approved"
+    )
+    reverse(entry, world.staff, "Logged on the wrong role")
+    db.session.commit()
+    report = build_report(ReportFilters(FEB_1, MAR_31))
+    assert (report.total.quarters, report.total.volunteers) == (54, 3)
+    assert report.organisations_active == 2
+    assert "Gone Quiet Group" not in {figure.label for figure in report.by_organisation}
+    assert _figures(report.by_category)["Parks"] == (6, 1, 15_00)
+
+
+def test_a_withdrawal_or_a_question_is_not_a_decision(world):
+    """Withdrawn after 14 working days, or asked for more information and then approved:
+    only the approval is a decision (4 working days: Monday 2 to Friday 6 March)."""
+    late = make_user(name="Lena")
+    _application(world.roles["R1"], late, date(2026, 3, 2), ("withdrawn", date(2026, 3, 20)))
+    _application(
+        world.roles["R2"],
+        late,
+        date(2026, 3, 2),
+        ("information-requested", date(2026, 3, 3)),
+        ("approved", date(2026, 3, 6)),
+    )
+    funnel = build_report(ReportFilters(FEB_1, MAR_31)).funnel
+    assert (funnel.applied, funnel.approved) == (6, 3)
+    assert (funnel.decided, funnel.median_days) == (4, 3)  # 1, 2, 4 and 5 working days
+
+
 def test_both_databases_give_the_same_answer_as_sql_in_the_period_with_no_rates(world):
     db.session.query(ValueRate).delete()
     db.session.commit()
@@ -286,18 +338,26 @@ def test_both_databases_give_the_same_answer_as_sql_in_the_period_with_no_rates(
 # --- Slices and working days ---------------------------------------------------------------
 
 
-def test_a_period_is_sliced_into_whole_months_and_part_months_under_one_rate_each():
+def test_a_period_is_sliced_into_runs_of_whole_months_and_single_part_months():
+    """A rate beginning mid-month makes that month's entries be read, at both rates; one
+    beginning on the 1st starts a new run of whole months."""
     rates = [
         ValueRate(valid_from=date(2026, 1, 1), pence_per_hour=1000, source="a"),
         ValueRate(valid_from=date(2026, 3, 15), pence_per_hour=1200, source="b"),
+        ValueRate(valid_from=date(2026, 6, 1), pence_per_hour=1300, source="c"),
     ]
-    assert slices(date(2025, 12, 20), date(2026, 5, 10), rates) == [
-        Slice(date(2025, 12, 20), date(2025, 12, 31), None, False),
-        Slice(date(2026, 1, 1), date(2026, 2, 28), 1000, True),
-        Slice(date(2026, 3, 1), date(2026, 3, 14), 1000, False),
-        Slice(date(2026, 3, 15), date(2026, 3, 31), 1200, False),
-        Slice(date(2026, 4, 1), date(2026, 4, 30), 1200, True),
-        Slice(date(2026, 5, 1), date(2026, 5, 10), 1200, False),
+    assert slices(date(2025, 12, 20), date(2026, 7, 10), rates) == [
+        Slice(date(2025, 12, 20), date(2025, 12, 31), False, ((date(2025, 12, 20), None),)),
+        Slice(date(2026, 1, 1), date(2026, 2, 28), True, ((date(2026, 1, 1), 1000),)),
+        Slice(
+            date(2026, 3, 1),
+            date(2026, 3, 31),
+            False,
+            ((date(2026, 3, 1), 1000), (date(2026, 3, 15), 1200)),
+        ),
+        Slice(date(2026, 4, 1), date(2026, 5, 31), True, ((date(2026, 4, 1), 1200),)),
+        Slice(date(2026, 6, 1), date(2026, 6, 30), True, ((date(2026, 6, 1), 1300),)),
+        Slice(date(2026, 7, 1), date(2026, 7, 10), False, ((date(2026, 7, 1), 1300),)),
     ]
 
 
@@ -428,10 +488,16 @@ def test_a_coordinators_report_holds_nothing_from_other_organisations(client, wo
     [
         ({"from": "2026-03-01", "to": "2026-02-01"}, "to", "same as or after the start date"),
         ({"from": "not a date"}, "from", "must be a real date"),
-        ({"from": "1999-12-31"}, "from", "2000 or later"),
+        ({"from": "1999-12-31"}, "from", "between 2000 and 2099"),
         ({"from": "2010-01-01", "to": "2020-01-01"}, "to", "up to 10 years"),
         ({"area": "999999"}, "area", "Choose from the list"),
         ({"kind": "pirate ship"}, "kind", "Choose from the list"),
+        ({"to": "9999-12-31"}, "to", "between 2000 and 2099"),
+        ({"from": "9999-12-31"}, "from", "between 2000 and 2099"),
+        ({"from": "2089-06-01", "to": "2099-12-31"}, "to", "up to 10 years"),
+        ({"to": "0001-01-01"}, "to", "between 2000 and 2099"),
+        ({"from": "2000-01-01"}, "from", "up to 10 years"),  # to today, by default
+        ({"from": "2026-02-01", "to": "2026-03-31", "category": "abc"}, "category", "Choose"),
     ],
 )
 def test_bad_filters_are_named_next_to_their_field(client, world, args, field, message):
@@ -444,16 +510,31 @@ def test_bad_filters_are_named_next_to_their_field(client, world, args, field, m
         assert f'id="{field}-error"' in html
 
 
-def test_the_report_page_sends_a_fixed_number_of_statements(client, world):
-    """Every figure is an aggregate: more data does not mean more statements."""
+def test_the_report_pages_send_a_fixed_number_of_statements(client, world):
+    """Every figure is an aggregate: forty more organisations, each with a role in a new kind
+    and area, a volunteer's verified hours, an application and a completed course, add no
+    statement. The signed-in user, (an organisation's page: the organisation,) the kinds and
+    the areas for the filters, the hourly values, on PostgreSQL the room to sort, the hours
+    by every grouping, the months, new volunteers (the hub's page), the applications,
+    placements started and training."""
     sign_in(client, world.staff)
-    first = len(statements_for(client, "/staff/reports?from=2026-02-01&to=2026-03-31"))
-    for number in range(6):
+    urls = {
+        "/staff/reports?from=2026-02-01&to=2026-03-31": 11,
+        f"/org/{world.organisations['O1'].slug}/reports?from=2026-02-01&to=2026-03-31": 11,
+    }
+    first = {url: len(statements_for(client, url)) for url in urls}
+    for number in range(40):
         organisation = make_organisation(name=f"Extra {number}")
         role = make_role(organisation, category=make_category(), locality=make_locality())
-        make_hours(make_placement(role, make_user()), date(2026, 3, 3), 4, status="approved")
-    second = len(statements_for(client, "/staff/reports?from=2026-02-01&to=2026-03-31"))
-    assert first == second <= 16, "\n".join(statements_for(client, "/staff/reports"))
+        volunteer = make_user()
+        make_hours(make_placement(role, volunteer), date(2026, 3, 3), 4, status="approved")
+        _application(role, make_user(), date(2026, 3, 4), ("approved", date(2026, 3, 5)))
+        make_record(volunteer, make_course(organisation), completed_on=date(2026, 3, 6))
+    for url, ceiling in urls.items():
+        statements = statements_for(client, url)
+        assert first[url] == len(statements) <= ceiling, "\n".join(statements)
+    organisations = client.get("/staff/reports/hours-by-organisation.csv", query_string=PERIOD)
+    assert len(organisations.text.splitlines()) == 1 + 2 + 40  # the heading, O1, O2, the new
 
 
 # --- The staff overview and the home page ----------------------------------------------------
@@ -492,3 +573,42 @@ def test_the_home_page_shows_the_last_twelve_whole_months(client, world):
     verified = "<strong>14.5 hours</strong> of volunteering verified from 1 February 2026"
     assert f"{verified} to 31 January 2027" in html
     assert "<strong>3</strong> volunteers gave that time, with 2 organisations" in html
+
+
+def test_a_retired_kind_of_volunteering_can_still_be_reported_on(client, world):
+    """Staff retire a category; last year's report on it still works."""
+    world.categories["A"].active = False
+    db.session.commit()
+    sign_in(client, world.staff)
+    page = client.get(
+        "/staff/reports", query_string=PERIOD | {"category": world.categories["A"].id}
+    )
+    assert page.status_code == 200
+    assert "Libraries (no longer used)" in page.get_data(as_text=True)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=40))
+def test_the_weighted_median_is_the_median_of_the_values_written_out(values):
+    assert activity.weighted_median(Counter(values)) == median(values)
+
+
+def test_the_database_gives_each_time_its_local_day_either_side_of_the_clock_change(db):
+    """23:30 UTC is the same day in winter (GMT) and the next day in summer (BST); the
+    database's answer, on SQLite and PostgreSQL, is the one Python gives."""
+    times = [
+        datetime(2026, 3, 28, 23, 30, tzinfo=UTC),  # Saturday 23:30 GMT
+        datetime(2026, 3, 29, 0, 59, tzinfo=UTC),  # Sunday 00:59 GMT, just before the change
+        datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # Sunday 02:00 BST
+        datetime(2026, 7, 10, 23, 30, tzinfo=UTC),  # Saturday 00:30 BST
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # Sunday 01:30 BST
+        datetime(2026, 10, 25, 23, 30, tzinfo=UTC),  # Sunday 23:30 GMT
+    ]
+    role = make_role()
+    for moment in times:
+        db.session.add(Placement(role=role, volunteer=make_user(), created_at=moment))
+    db.session.commit()
+    day = local_day(Placement.created_at, "Europe/London", db.session.get_bind().dialect.name)
+    found = db.session.execute(select(Placement.created_at, day).order_by(Placement.created_at))
+    assert [(moment, local) for moment, local in found] == [
+        (moment, local_date(moment)) for moment in times
+    ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Dialect, Engine, MetaData, event, text
+from sqlalchemy import Date, DateTime, Dialect, Engine, MetaData, event, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session
 from sqlalchemy.types import TypeDecorator
 
@@ -98,3 +100,26 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        dbapi_connection.create_function("hub_local_day", 2, _local_day, deterministic=True)
+
+
+def _local_day(stored: str | None, zone: str) -> str | None:
+    """SQLite's `hub_local_day(utc, zone)`: the local day, as text, of a stored UTC time
+    ('2026-03-29 00:30:00.000000'); PostgreSQL does this itself (`local_day`)."""
+    return None if stored is None else _local_day_of_hour(stored[:13], zone)
+
+
+@lru_cache(maxsize=8192)
+def _local_day_of_hour(hour: str, zone: str) -> str:
+    """The local day of a UTC hour ('2026-03-29 00'): the UK's offsets (and most zones') are
+    whole hours, so the hour decides the day."""
+    moment = datetime.fromisoformat(f"{hour}:00:00+00:00")
+    return moment.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+def local_day(column: Any, zone: str, dialect: str) -> Any:
+    """The local calendar day in `zone` of a `UTCDateTime` column, worked out by the database,
+    so that rows can be grouped by day without reading each one."""
+    if dialect == "postgresql":
+        return func.date(func.timezone(zone, column))
+    return func.hub_local_day(column, zone, type_=Date)

@@ -69,14 +69,15 @@ def font_configuration() -> FontConfiguration:
     return FontConfiguration()
 
 
-def render_pdf(template: str, **context: Any) -> bytes:
-    """The PDF of `templates/<template>`, rendered in the current app context."""
+def render_pdf(template: str, *, tagged: bool = False, **context: Any) -> bytes:
+    """The PDF of `templates/<template>`, rendered in the current app context; `tagged` adds
+    the structure (headings, tables, alternative text) that screen readers need."""
     html = render_template(template, **context)
     document = HTML(
         string=html, base_url=PACKAGE_FILES.as_uri() + "/", url_fetcher=PackageFetcher()
     )
     with RENDERING, collection_paused():
-        pdf: bytes = document.write_pdf(font_config=font_configuration())
+        pdf: bytes = document.write_pdf(font_config=font_configuration(), pdf_tags=tagged)
     return pdf
 
 

@@ -17,6 +17,7 @@ from .audit.services import record_event
 from .auth.models import AccessLevel, User
 from .awards.privacy import awards_sections, erase_awards
 from .certificates.privacy import certificate_sections, erase_certificates
+from .clock import local_date
 from .database import utcnow
 from .exporting import columns, owned, plain
 from .extensions import db
@@ -243,7 +244,8 @@ def erase_account(user: User, actor: User | None, reason: str = "requested") -> 
     if user.profile is not None:
         db.session.add(
             ErasedVolunteer(
-                signed_up_at=user.profile.created_at, locality_id=user.profile.locality_id
+                signed_up_on=local_date(user.profile.created_at),
+                locality_id=user.profile.locality_id,
             )
         )
         db.session.delete(user.profile)

@@ -46,3 +46,24 @@ def working_days_between(start: date, end: date) -> int:
         day += timedelta(days=1)
         count += is_working_day(day)
     return count
+
+
+FIRST_YEAR = 1990  # `working_day_number` counts from its first day
+
+
+@lru_cache(maxsize=64)
+def _year_numbers(year: int) -> dict[date, int]:
+    """Each day of `year` numbered by the working days from FIRST_YEAR up to and including it."""
+    count = 0 if year <= FIRST_YEAR else _year_numbers(year - 1)[date(year - 1, 12, 31)]
+    numbers, day = {}, date(year, 1, 1)
+    while day.year == year:
+        count += is_working_day(day)
+        numbers[day] = count
+        day += timedelta(days=1)
+    return numbers
+
+
+def working_day_number(day: date) -> int:
+    """Working days counted up to `day`: the difference of two is `working_days_between` them,
+    without walking the days between (the reports turn thousands of pairs into waits)."""
+    return _year_numbers(day.year)[day]

@@ -31,16 +31,20 @@ def upgrade():
     )
     op.create_table('erased_volunteers',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('signed_up_at', UTCDateTime(), nullable=False),
+    sa.Column('signed_up_on', sa.Date(), nullable=False),
     sa.Column('locality_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['locality_id'], ['localities.id'], name=op.f('fk_erased_volunteers_locality_id_localities')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_erased_volunteers'))
     )
     with op.batch_alter_table('erased_volunteers', schema=None) as batch_op:
-        batch_op.create_index('ix_erased_volunteers_signed_up_at_locality', ['signed_up_at', 'locality_id'], unique=False)
+        batch_op.create_index('ix_erased_volunteers_signed_up_on_locality', ['signed_up_on', 'locality_id'], unique=False)
 
     with op.batch_alter_table('placement_events', schema=None) as batch_op:
         batch_op.create_index('ix_placement_events_status_created_at', ['status', 'created_at'], unique=False)
+        batch_op.create_index('ix_placement_events_placement_status', ['placement_id', 'status', 'created_at'], unique=False)
+
+    with op.batch_alter_table('hours_volunteer_months', schema=None) as batch_op:
+        batch_op.create_index('ix_hours_volunteer_months_month_volunteer', ['month', 'volunteer_id', 'role_id', 'quarters'], unique=False)
 
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.create_index('ix_placements_created_at_role', ['created_at', 'role_id'], unique=False)
@@ -65,11 +69,15 @@ def downgrade():
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.drop_index('ix_placements_created_at_role')
 
+    with op.batch_alter_table('hours_volunteer_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_hours_volunteer_months_month_volunteer')
+
     with op.batch_alter_table('placement_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_placement_events_placement_status')
         batch_op.drop_index('ix_placement_events_status_created_at')
 
     with op.batch_alter_table('erased_volunteers', schema=None) as batch_op:
-        batch_op.drop_index('ix_erased_volunteers_signed_up_at_locality')
+        batch_op.drop_index('ix_erased_volunteers_signed_up_on_locality')
 
     op.drop_table('erased_volunteers')
     op.drop_table('value_rates')

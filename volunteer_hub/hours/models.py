@@ -124,7 +124,17 @@ class VolunteerMonthHours(Model):
     """Approved quarter-hours per volunteer, role and month: the volunteer's totals."""
 
     __tablename__ = "hours_volunteer_months"
-    __table_args__ = (Index("ix_hours_volunteer_months_role_month", "role_id", "month"),)
+    __table_args__ = (
+        Index("ix_hours_volunteer_months_role_month", "role_id", "month"),
+        # A report's months, read without touching the table.
+        Index(
+            "ix_hours_volunteer_months_month_volunteer",
+            "month",
+            "volunteer_id",
+            "role_id",
+            "quarters",
+        ),
+    )
 
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"), primary_key=True)

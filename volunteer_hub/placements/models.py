@@ -177,7 +177,11 @@ class PlacementEvent(Model):
     the decider's own record, shown to deciders and staff only."""
 
     __tablename__ = "placement_events"
-    __table_args__ = (Index("ix_placement_events_status_created_at", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_placement_events_status_created_at", "status", "created_at"),
+        # How far each application got, and when it was first decided, for the reports.
+        Index("ix_placement_events_placement_status", "placement_id", "status", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     placement_id: Mapped[int] = mapped_column(

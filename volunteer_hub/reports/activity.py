@@ -3,23 +3,22 @@ started and training completed, each one or two SQL aggregates over indexed colu
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
-from statistics import median
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from flask import current_app
+from sqlalchemy import case, func, select, union_all
 
-from ..clock import local_date
+from ..database import local_day
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..placements.models import STATUS_LABELS, Placement, PlacementEvent, PlacementStatus
 from ..reference.models import Locality
 from ..training.models import Course, RecordStatus, TrainingRecord, course_categories
 from ..volunteers.models import ErasedVolunteer, VolunteerProfile
-from ..workdays import is_working_day
+from ..workdays import working_day_number
 from .filters import ReportFilters, matching_roles
 from .periods import utc_bounds
 
@@ -44,7 +43,7 @@ class Funnel:
     median_days: float | None
 
 
-def _applications(filters: ReportFilters) -> Any:
+def applications_made(filters: ReportFilters) -> Any:
     begin, after = utc_bounds(filters.start, filters.end)
     query = select(Placement.id).where(Placement.created_at >= begin, Placement.created_at < after)
     roles = matching_roles(filters)
@@ -53,80 +52,94 @@ def _applications(filters: ReportFilters) -> Any:
     return query
 
 
-def _reached(applications: Any) -> dict[str, int]:
-    """How many of the applications were ever approved, and ever active (they may have moved
-    on since), from their timelines."""
-    rows = db.session.execute(
-        select(PlacementEvent.status, func.count(PlacementEvent.placement_id.distinct()))
-        .where(
-            PlacementEvent.status.in_([PlacementStatus.APPROVED, PlacementStatus.ACTIVE]),
-            PlacementEvent.placement_id.in_(applications),
+DECISIONS = (PlacementStatus.APPROVED, PlacementStatus.WAITLISTED, PlacementStatus.DECLINED)
+
+
+def _timelines(applications: Any) -> Any:
+    """Per application: when it was first decided (approved, put on the waiting list or
+    declined: asking for more information, or a withdrawal, is not a decision), and whether it
+    was ever approved and ever active (it may have moved on since)."""
+
+    def ever(status: PlacementStatus) -> Any:
+        return func.max(case((PlacementEvent.status == status, 1), else_=0))
+
+    return (
+        select(
+            PlacementEvent.placement_id.label("placement_id"),
+            func.min(case((PlacementEvent.status.in_(DECISIONS), PlacementEvent.created_at))).label(
+                "decided_at"
+            ),
+            ever(PlacementStatus.APPROVED).label("approved"),
+            ever(PlacementStatus.ACTIVE).label("active"),
         )
-        .group_by(PlacementEvent.status)
+        .where(PlacementEvent.placement_id.in_(applications))
+        .group_by(PlacementEvent.placement_id)
+        .subquery("timelines")
     )
-    return {str(status): int(count) for status, count in rows}
 
 
 def funnel(filters: ReportFilters) -> Funnel:
-    applications = _applications(filters)
-    statuses = dict(
-        db.session.execute(
-            select(Placement.status, func.count())
-            .where(Placement.id.in_(applications))
-            .group_by(Placement.status)
-        ).all()
+    """One statement: the applications counted by where they stand now and, for the decided,
+    by the local days of applying and of the first decision, so only those pairs of days reach
+    Python to be turned into working days."""
+    applications = applications_made(filters)
+    timelines = _timelines(applications)
+    zone, dialect = current_app.config["TIMEZONE"], db.session.get_bind().dialect.name
+    decided_day = local_day(timelines.c.decided_at, zone, dialect)
+    applied_day = case(
+        (timelines.c.decided_at.is_not(None), local_day(Placement.created_at, zone, dialect))
     )
-    outcomes = [
-        Count(str(status), STATUS_LABELS[status], int(statuses[status]))
-        for status in PlacementStatus
-        if statuses.get(status)
-    ]
-    waits = decision_waits(applications)
-    reached = _reached(applications)
-    return Funnel(
-        applied=sum(int(count) for count in statuses.values()),
-        approved=reached.get(PlacementStatus.APPROVED, 0),
-        active=reached.get(PlacementStatus.ACTIVE, 0),
-        outcomes=outcomes,
-        decided=len(waits),
-        median_days=median(waits) if waits else None,
-    )
-
-
-FIRST_YEAR = 1990  # working days are counted from its first day
-
-
-@lru_cache(maxsize=64)
-def _year_numbers(year: int) -> dict[date, int]:
-    """Each day of `year` numbered by the working days from FIRST_YEAR up to and including it."""
-    count = 0 if year <= FIRST_YEAR else _year_numbers(year - 1)[date(year - 1, 12, 31)]
-    numbers, day = {}, date(year, 1, 1)
-    while day.year == year:
-        count += is_working_day(day)
-        numbers[day] = count
-        day += timedelta(days=1)
-    return numbers
-
-
-def working_day_number(day: date) -> int:
-    """Working days counted up to `day`: the difference of two is `working_days_between` them
-    (the working days after the first, up to and including the second)."""
-    return _year_numbers(day.year)[day]
-
-
-def decision_waits(applications: Any) -> list[int]:
-    """Working days from each application to its first decision (0: decided the same day),
-    for the applications that have been decided."""
-    pairs = db.session.execute(
-        select(Placement.created_at, Placement.decided_at).where(
-            Placement.id.in_(applications), Placement.decided_at.is_not(None)
+    rows = db.session.execute(
+        select(
+            Placement.status,
+            applied_day,
+            decided_day,
+            func.count(),
+            func.sum(timelines.c.approved),
+            func.sum(timelines.c.active),
         )
+        .outerjoin(timelines, timelines.c.placement_id == Placement.id)
+        .where(Placement.id.in_(applications))
+        .group_by(Placement.status, applied_day, decided_day)
     )
-    return [
-        working_day_number(local_date(decided)) - working_day_number(local_date(applied))
-        for applied, decided in pairs
-        if decided is not None
-    ]
+    statuses: Counter[str] = Counter()
+    waits: Counter[int] = Counter()
+    approved = active = 0
+    for status, applied, decided, count, were_approved, were_active in rows:
+        statuses[status] += int(count)
+        approved += int(were_approved or 0)
+        active += int(were_active or 0)
+        if decided is not None:
+            waits[working_day_number(decided) - working_day_number(applied)] += int(count)
+    return Funnel(
+        applied=sum(statuses.values()),
+        approved=approved,
+        active=active,
+        outcomes=[
+            Count(str(status), STATUS_LABELS[status], statuses[status])
+            for status in PlacementStatus
+            if statuses[status]
+        ],
+        decided=sum(waits.values()),
+        median_days=weighted_median(waits),
+    )
+
+
+def weighted_median(counts: Counter[int]) -> float | None:
+    """The median of the values counted (the mean of the middle two when their number is
+    even), as `statistics.median` gives of the values written out."""
+    size = sum(counts.values())
+    if size == 0:
+        return None
+    middle = [(size - 1) // 2, size // 2]
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while middle and middle[0] < seen:
+            found.append(value)
+            middle.pop(0)
+    return (found[0] + found[1]) / 2
 
 
 def placements_started(filters: ReportFilters) -> int:
@@ -154,7 +167,7 @@ def new_volunteers(filters: ReportFilters) -> list[Count]:
             VolunteerProfile.created_at >= begin, VolunteerProfile.created_at < after
         ),
         select(ErasedVolunteer.locality_id.label("locality_id")).where(
-            ErasedVolunteer.signed_up_at >= begin, ErasedVolunteer.signed_up_at < after
+            ErasedVolunteer.signed_up_on.between(filters.start, filters.end)
         ),
     ).subquery()
     query = (

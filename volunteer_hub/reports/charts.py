@@ -1,5 +1,6 @@
-"""Bar charts drawn on the server as SVG (`templates/reports/_chart.html`), so a report needs no
-JavaScript and the PDF draws the very same charts.
+"""Bar charts drawn on the server as SVG (the `chart` macro of
+`templates/reports/_report_parts.html`), so a report needs no JavaScript and the PDF draws the
+very same charts.
 
 Each chart has a title and a description that reads out its largest bars; the same figures
 sit in a table beside it, which is where a screen reader or a keyboard user reads them all.

@@ -34,14 +34,6 @@ class ReportFilters:
             )
         )
 
-    @property
-    def limits_courses(self) -> bool:
-        """Training is counted by course: its kind of volunteering and organisation apply."""
-        return any(
-            value is not None
-            for value in (self.category_id, self.organisation_id, self.organisation_kind)
-        )
-
 
 def matching_roles(filters: ReportFilters) -> Select[Any] | None:
     """The ids of the roles the filters keep, or None when they keep every role."""

@@ -6,17 +6,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from ..clock import add_months
+from ..extensions import db
 from ..forms import HubForm
 from ..organisations.models import KIND_LABELS
 from ..reference.models import Category, Locality
-from ..reference.services import item_choices
+from ..reference.services import Item
 from .filters import ReportFilters
 
 EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
 LONGEST_YEARS = 10
 
 
@@ -60,29 +63,42 @@ class ReportForm(HubForm):
         invalid_choice_message="Choose from the list",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.category.choices = [SelectChoice("", "Any kind"), *item_choices(Category)]
-        self.area.choices = [SelectChoice("", "Any area"), *item_choices(Locality)]
+        self.today = today
+        self.category.choices = [SelectChoice("", "Any kind"), *_every_item(Category)]
+        self.area.choices = [SelectChoice("", "Any area"), *_every_item(Locality)]
 
     def validate_start(self, field: DateField) -> None:
-        if field.data is not None and field.data < EARLIEST:
-            raise ValidationError(f"The start date must be in {EARLIEST.year} or later")
+        _within_bounds(field.data, "start")
 
     def validate_end(self, field: DateField) -> None:
+        _within_bounds(field.data, "end")
         start = self.start.data
-        if field.data is None or start is None:
-            return
-        if field.data < start:
+        if field.data is not None and start is not None and field.data < start:
             raise ValidationError("The end date must be the same as or after the start date")
-        if field.data >= add_months(start, 12 * LONGEST_YEARS):
-            raise ValidationError(f"A report can cover up to {LONGEST_YEARS} years")
 
-    def filters(self, today: date, organisation_id: int | None = None) -> ReportFilters:
-        """The chosen filters (call after `validate`): by default, this financial year so far."""
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, then the length of the period they make (a missing date is filled in,
+        so the length is checked on the period the report would cover)."""
+        if not super().validate(extra_validators):
+            return False
+        start, end = self.period()
+        if end >= add_months(start, 12 * LONGEST_YEARS):
+            field = self.end if self.end.data is not None else self.start
+            field.errors = [*field.errors, f"A report can cover up to {LONGEST_YEARS} years"]
+            return False
+        return True
+
+    def period(self) -> tuple[date, date]:
+        """The first and last days covered: by default, this financial year so far."""
         chosen_start = self.start.data
-        end = self.end.data or (max(today, chosen_start) if chosen_start else today)
-        start = chosen_start or financial_year_start(end)
+        end = self.end.data or (max(self.today, chosen_start) if chosen_start else self.today)
+        return chosen_start or financial_year_start(end), end
+
+    def filters(self, organisation_id: int | None = None) -> ReportFilters:
+        """The chosen filters (call after `validate`)."""
+        start, end = self.period()
         return ReportFilters(
             start=start,
             end=end,
@@ -91,6 +107,20 @@ class ReportForm(HubForm):
             organisation_id=organisation_id,
             organisation_kind=self.kind.data or None,
         )
+
+
+def _within_bounds(day: date | None, which: str) -> None:
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise ValidationError(f"The {which} date must be between {EARLIEST.year} and {LATEST.year}")
+
+
+def _every_item(model: type[Item]) -> list[SelectChoice]:
+    """Every item, retired ones too (a past period may need them), by name."""
+    items = db.session.scalars(select(model).order_by(model.name, model.id))
+    return [
+        SelectChoice(str(item.id), item.name if item.active else f"{item.name} (no longer used)")
+        for item in items
+    ]
 
 
 PERIODS = {

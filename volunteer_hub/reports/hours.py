@@ -1,32 +1,43 @@
 """Verified hours, the people who gave them and their social value, in total and by kind of
 volunteering, area, organisation, kind of organisation and month.
 
-Every figure is one SQL aggregate over `facts`: the rollup's rows for the period's whole
-months and the approved entries of its part-months, each row carrying its value at the rate of
-its slice (see `periods`). People are counted as distinct volunteers, so someone active in two
-kinds of volunteering counts once in the total; erased volunteers keep their anonymous account
+The figures come from `facts`: the rollup's rows for the period's whole months and the
+approved entries of its part-months, each row carrying its value at the rate of its slice (see
+`periods`). The total and the groupings are one statement (`hours_figures`), the months
+another. People are counted as distinct volunteers, so someone active in two kinds of
+volunteering counts once in the total; erased volunteers keep their anonymous account
 in the rollup, so they still count without being named anywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Date, Subquery, func, literal, select, union_all
+from sqlalchemy import (
+    CTE,
+    Date,
+    Integer,
+    String,
+    Subquery,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
 
+from ..clock import add_months
 from ..extensions import db
-from ..hours.models import HoursEntry, HoursStatus, VolunteerMonthHours
+from ..hours.models import QUARTERS_PER_HOUR, HoursEntry, HoursStatus, VolunteerMonthHours
 from ..organisations.models import KIND_LABELS, Organisation, OrganisationKind
 from ..reference.models import Category, Locality
 from ..roles.models import Role
 from .filters import ReportFilters, matching_roles
 from .models import ValueRate
-from .periods import slices
-
-QUARTERS_PER_HOUR = 4
+from .periods import Step, slices
 
 
 @dataclass(frozen=True)
@@ -45,20 +56,38 @@ class HoursFigure:
         return self.quarters / QUARTERS_PER_HOUR
 
 
-def facts(filters: ReportFilters, rates: Sequence[ValueRate]) -> Subquery:
-    """One row per rollup row or part-month entry in the period: volunteer, role, month,
-    quarters, value (quarters x pence per hour) and quarters with no rate."""
+def _rated(quarters: Any, day: Any, steps: tuple[Step, ...]) -> tuple[Any, Any]:
+    """The value (quarters x pence an hour) and the quarters with no rate, for rows worked on
+    `day` under `steps`: the latest step begun by that day applies."""
+    first = steps[0][1]
+    if len(steps) == 1:
+        return quarters * (first or 0), quarters * (0 if first is not None else 1)
+    later_first = list(reversed(steps[1:]))
+    pence = case(*((day >= begins, rate or 0) for begins, rate in later_first), else_=first or 0)
+    unrated = case(
+        *((day >= begins, 0 if rate is not None else 1) for begins, rate in later_first),
+        else_=0 if first is not None else 1,
+    )
+    return quarters * pence, quarters * unrated
+
+
+def branches(filters: ReportFilters, rates: Sequence[ValueRate]) -> list[Any]:
+    """One statement per slice of the period, each giving a row per rollup row or entry:
+    volunteer, role, month, quarters, value (quarters x pence an hour) and quarters with no
+    rate. No two share a month."""
     roles = matching_roles(filters)
-    branches = []
+    result = []
     for part in slices(filters.start, filters.end, rates):
-        pence = part.pence or 0
-        unrated = 0 if part.pence is not None else 1
         if part.whole_months:
             source: Any = VolunteerMonthHours
             month: Any = VolunteerMonthHours.month
-            where: list[Any] = [VolunteerMonthHours.month.between(part.start, part.end)]
+            day: Any = VolunteerMonthHours.month
+            where: list[Any] = [
+                VolunteerMonthHours.month.between(part.start, part.end),
+                VolunteerMonthHours.quarters > 0,  # reversed hours leave a row at nought
+            ]
         else:
-            source = HoursEntry
+            source, day = HoursEntry, HoursEntry.worked_on
             month = literal(part.start.replace(day=1), Date)
             where = [
                 HoursEntry.status == HoursStatus.APPROVED,
@@ -66,17 +95,23 @@ def facts(filters: ReportFilters, rates: Sequence[ValueRate]) -> Subquery:
             ]
         if roles is not None:
             where.append(source.role_id.in_(roles))
-        branches.append(
+        value, unvalued = _rated(source.quarters, day, part.steps)
+        result.append(
             select(
                 source.volunteer_id.label("volunteer_id"),
                 source.role_id.label("role_id"),
                 month.label("month"),
                 source.quarters.label("quarters"),
-                (source.quarters * pence).label("value"),
-                (source.quarters * unrated).label("unvalued"),
+                value.label("value"),
+                unvalued.label("unvalued"),
             ).where(*where)
         )
-    return union_all(*branches).subquery("facts")
+    return result
+
+
+def facts(filters: ReportFilters, rates: Sequence[ValueRate]) -> Subquery:
+    """Every slice's rows together."""
+    return union_all(*branches(filters, rates)).subquery("facts")
 
 
 def _figure(
@@ -92,7 +127,139 @@ def _figure(
     )
 
 
-def _sums(table: Subquery) -> list[Any]:
+@dataclass(frozen=True)
+class HoursFigures:
+    """The period's hours in total and by each grouping, largest first."""
+
+    total: HoursFigure
+    organisations_active: int
+    by_category: list[HoursFigure] = field(default_factory=list)
+    by_locality: list[HoursFigure] = field(default_factory=list)
+    by_organisation: list[HoursFigure] = field(default_factory=list)
+    by_organisation_kind: list[HoursFigure] = field(default_factory=list)
+
+
+def _pairs(table: Subquery) -> CTE:
+    """The facts summed per volunteer and role, with the role's groupings: a year of the
+    rollup (hundreds of thousands of rows) becomes one row per volunteer and role, and every
+    grouping reads that, once."""
+    per_pair = (
+        select(
+            table.c.volunteer_id,
+            table.c.role_id,
+            func.sum(table.c.quarters).label("quarters"),
+            func.sum(table.c.value).label("value"),
+            func.sum(table.c.unvalued).label("unvalued"),
+        )
+        .group_by(table.c.volunteer_id, table.c.role_id)
+        .subquery("per_pair")
+    )
+    return (
+        select(
+            per_pair.c.volunteer_id,
+            per_pair.c.quarters,
+            per_pair.c.value,
+            per_pair.c.unvalued,
+            Role.category_id,
+            Role.locality_id,
+            Role.organisation_id,
+            Organisation.kind,
+        )
+        .join(Role, Role.id == per_pair.c.role_id)
+        .join(Organisation, Organisation.id == Role.organisation_id)
+        .cte("pairs")
+    )
+
+
+def _branch(pairs: CTE, grouping: str, key: Any, label: Any, *joins: Any) -> Any:
+    """One grouping's rows: its name, the group's key and label, and its sums."""
+    query = select(
+        literal(grouping).label("grouping"),
+        cast(key, String).label("key"),
+        cast(label, String).label("label"),
+        func.sum(pairs.c.quarters),
+        func.count(pairs.c.volunteer_id.distinct()),
+        func.sum(pairs.c.value),
+        func.sum(pairs.c.unvalued),
+        literal(None, Integer).label("organisations"),
+    ).select_from(pairs)
+    for target, on in joins:
+        query = query.outerjoin(target, on)
+    return query.group_by(key, label)
+
+
+def _total(pairs: CTE) -> Any:
+    return select(
+        literal("total").label("grouping"),
+        literal("all").label("key"),
+        literal("All").label("label"),
+        func.sum(pairs.c.quarters),
+        func.count(pairs.c.volunteer_id.distinct()),
+        func.sum(pairs.c.value),
+        func.sum(pairs.c.unvalued),
+        func.count(pairs.c.organisation_id.distinct()).label("organisations"),
+    ).select_from(pairs)
+
+
+def _groupings(pairs: CTE) -> list[Any]:
+    return [
+        _branch(
+            pairs,
+            "category",
+            Category.id,
+            Category.name,
+            (Category, Category.id == pairs.c.category_id),
+        ),
+        _branch(
+            pairs,
+            "locality",
+            Locality.id,
+            Locality.name,
+            (Locality, Locality.id == pairs.c.locality_id),
+        ),
+        _branch(
+            pairs,
+            "organisation",
+            Organisation.slug,
+            Organisation.name,
+            (Organisation, Organisation.id == pairs.c.organisation_id),
+        ),
+        _branch(pairs, "kind", pairs.c.kind, pairs.c.kind),
+    ]
+
+
+def _label(grouping: str, key: str | None, label: str | None) -> tuple[str, str]:
+    if grouping == "locality" and key is None:
+        return "none", "No area (remote, or not set)"
+    if grouping == "kind" and key is not None:
+        return key, KIND_LABELS.get(OrganisationKind(key), key)
+    return key or "", label or ""
+
+
+def hours_figures(table: Subquery, *, breakdowns: bool = True) -> HoursFigures:
+    """The total and (with `breakdowns`) every grouping, in one statement."""
+    pairs = _pairs(table)
+    branches = [_total(pairs), *(_groupings(pairs) if breakdowns else [])]
+    grouped: dict[str, list[HoursFigure]] = {}
+    organisations = 0
+    for grouping, key, label, *sums, active in db.session.execute(union_all(*branches)):
+        if grouping == "total":
+            organisations = int(active or 0)
+        key, label = _label(grouping, key, label)
+        grouped.setdefault(grouping, []).append(_figure(key, label, *sums))
+    for figures in grouped.values():
+        figures.sort(key=lambda figure: (-figure.quarters, figure.label))
+    return HoursFigures(
+        total=grouped["total"][0],
+        organisations_active=organisations,
+        by_category=grouped.get("category", []),
+        by_locality=grouped.get("locality", []),
+        by_organisation=grouped.get("organisation", []),
+        by_organisation_kind=grouped.get("kind", []),
+    )
+
+
+def _sums(table: Any) -> list[Any]:
     return [
         func.sum(table.c.quarters),
         func.count(table.c.volunteer_id.distinct()),
@@ -101,80 +268,20 @@ def _sums(table: Subquery) -> list[Any]:
     ]
 
 
-def hours_total(table: Subquery) -> tuple[HoursFigure, int]:
-    """The whole period's figure, and how many organisations' roles had verified hours."""
-    row = db.session.execute(
-        select(*_sums(table), func.count(Role.organisation_id.distinct())).join(
-            Role, Role.id == table.c.role_id
-        )
-    ).one()
-    return _figure("all", "All", *row[:4]), int(row[4] or 0)
-
-
-def _grouped(table: Subquery, key: Any, label: Any, *joins: tuple[Any, Any]) -> list[Any]:
-    query = select(key, label, *_sums(table)).select_from(table)
-    for target, on in joins:
-        query = query.join(target, on, isouter=target is Locality)
-    total = func.sum(table.c.quarters)
-    return list(db.session.execute(query.group_by(key, label).order_by(total.desc(), label)))
-
-
-def _role(table: Subquery) -> tuple[Any, Any]:
-    return Role, Role.id == table.c.role_id
-
-
-def by_category(table: Subquery) -> list[HoursFigure]:
-    rows = _grouped(
-        table, Category.id, Category.name, _role(table), (Category, Category.id == Role.category_id)
-    )
-    return [_figure(row[0], row[1], *row[2:]) for row in rows]
-
-
-def by_locality(table: Subquery) -> list[HoursFigure]:
-    rows = _grouped(
-        table, Locality.id, Locality.name, _role(table), (Locality, Locality.id == Role.locality_id)
-    )
-    return [
-        _figure(row[0] or "none", row[1] or "No area (remote, or not set)", *row[2:])
-        for row in rows
-    ]
-
-
-def by_organisation(table: Subquery) -> list[HoursFigure]:
-    rows = _grouped(
-        table,
-        Organisation.slug,
-        Organisation.name,
-        _role(table),
-        (Organisation, Organisation.id == Role.organisation_id),
-    )
-    return [_figure(row[0], row[1], *row[2:]) for row in rows]
-
-
-def by_organisation_kind(table: Subquery) -> list[HoursFigure]:
-    rows = _grouped(
-        table,
-        Organisation.kind,
-        Organisation.kind,
-        _role(table),
-        (Organisation, Organisation.id == Role.organisation_id),
-    )
-    return [
-        _figure(row[0], KIND_LABELS.get(OrganisationKind(row[0]), row[0]), *row[2:]) for row in rows
-    ]
-
-
-def by_month(table: Subquery, start: date, end: date) -> list[HoursFigure]:
-    """Every month of the period in order, with nothing for a month with no hours."""
-    rows = {
-        row[0]: row
-        for row in db.session.execute(select(table.c.month, *_sums(table)).group_by(table.c.month))
-    }
+def by_month(filters: ReportFilters, rates: Sequence[ValueRate]) -> list[HoursFigure]:
+    """Every month of the period in order, with nothing for a month with no hours. Each slice
+    is grouped by month on its own (no two share a month), so a run of whole months is read
+    in the order of the rollup's month index."""
+    grouped = []
+    for branch in branches(filters, rates):
+        rows = branch.subquery()
+        grouped.append(select(rows.c.month, *_sums(rows)).group_by(rows.c.month))
+    found = {row[0]: row for row in db.session.execute(union_all(*grouped))}
     months = []
-    month = start.replace(day=1)
-    while month <= end:
-        row = rows.get(month)
-        sums = row[1:] if row is not None else (0, 0, 0, 0)
-        months.append(_figure(month.isoformat(), month.strftime("%B %Y"), *sums))
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    month = filters.start.replace(day=1)
+    while month <= filters.end:
+        row = found.get(month)
+        totals = row[1:] if row is not None else (0, 0, 0, 0)
+        months.append(_figure(month.isoformat(), month.strftime("%B %Y"), *totals))
+        month = add_months(month, 1)
     return months

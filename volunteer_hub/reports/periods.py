@@ -1,9 +1,9 @@
-"""A report's period cut into slices the rollups can answer, each valued at one hourly rate.
+"""A report's period cut into slices the rollups can answer, each valued at its rates.
 
 Verified hours are summed from the monthly rollup for every whole month of the period, and
-from the entries themselves only for the part-months at its ends and around a change of rate
-(a rate may start on any day). Each slice lies under one rate, so every entry is valued at the
-rate in force on the day it was worked, while most of the period is read from the rollup.
+from the entries themselves only for the part-months at its ends and a month in which a rate
+begins after its first day (a rate may start on any day). Every entry is valued at the rate in
+force on the day it was worked, while most of the period is read from the rollup.
 """
 
 from __future__ import annotations
@@ -16,45 +16,56 @@ from ..clock import add_months, hub_zone
 from .models import ValueRate
 from .rates import in_force
 
+Step = tuple[date, int | None]  # from this day, this many pence an hour (None: no rate yet)
+
 
 @dataclass(frozen=True)
 class Slice:
-    """Days `start` to `end` (inclusive) under one rate; `whole_months` when the slice is a
-    run of whole months, read from the rollup."""
+    """Days `start` to `end` (inclusive): a run of whole months under one rate, read from the
+    rollup, or part of one month, read from the entries, under one or more rates (`steps`,
+    the first starting on `start`). No two slices share a month."""
 
     start: date
     end: date
-    pence: int | None  # per hour; None before the first rate
     whole_months: bool
+    steps: tuple[Step, ...]
+
+    @property
+    def pence(self) -> int | None:
+        """The rate of a run of whole months (which has one)."""
+        return self.steps[0][1]
 
 
 def month_end(day: date) -> date:
     return add_months(day.replace(day=1), 1) - timedelta(days=1)
 
 
-def _pieces(start: date, end: date, rates: Sequence[ValueRate]) -> list[tuple[date, date]]:
-    """The period cut at each rate's first day."""
-    cuts = sorted({start} | {rate.valid_from for rate in rates if start < rate.valid_from <= end})
-    ends = [cut - timedelta(days=1) for cut in cuts[1:]] + [end]
-    return list(zip(cuts, ends, strict=True))
+def _pence_on(day: date, rates: Sequence[ValueRate]) -> int | None:
+    rate = in_force(rates, day)
+    return rate.pence_per_hour if rate is not None else None
+
+
+def _steps(start: date, end: date, rates: Sequence[ValueRate]) -> tuple[Step, ...]:
+    """The rates in force from `start` to `end`: the one on `start`, then each that begins."""
+    begins = sorted(rate.valid_from for rate in rates if start < rate.valid_from <= end)
+    return tuple((day, _pence_on(day, rates)) for day in [start, *begins])
 
 
 def slices(start: date, end: date, rates: Sequence[ValueRate]) -> list[Slice]:
-    """The period as slices under one rate each: whole months merged, part-months alone."""
+    """The period month by month: whole months under one rate merged into runs, every other
+    month (the period's ends, and a month in which a rate begins after its first day) alone."""
     result: list[Slice] = []
-    for piece_start, piece_end in _pieces(start, end, rates):
-        rate = in_force(rates, piece_start)
-        pence = rate.pence_per_hour if rate is not None else None
-        day = piece_start
-        while day <= piece_end:
-            last = min(month_end(day), piece_end)
-            whole = day.day == 1 and last == month_end(day)
-            previous = result[-1] if result else None
-            if whole and previous and previous.whole_months and previous.pence == pence:
-                result[-1] = Slice(previous.start, last, pence, True)
-            else:
-                result.append(Slice(day, last, pence, whole))
-            day = last + timedelta(days=1)
+    day = start
+    while day <= end:
+        last = min(month_end(day), end)
+        steps = _steps(day, last, rates)
+        whole = day.day == 1 and last == month_end(day) and len(steps) == 1
+        previous = result[-1] if result else None
+        if whole and previous and previous.whole_months and previous.steps[0][1] == steps[0][1]:
+            result[-1] = Slice(previous.start, last, True, previous.steps)
+        else:
+            result.append(Slice(day, last, whole, steps))
+        day = last + timedelta(days=1)
     return result
 
 

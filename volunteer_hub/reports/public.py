@@ -2,8 +2,9 @@
 the organisations they gave them to, over the last twelve whole months.
 
 They come from the monthly rollup in one aggregate. The home page is the busiest page, so each
-worker keeps the answer for `PUBLIC_FIGURES_SECONDS` (ten minutes by default; none in tests):
-figures of whole past months barely move, and a stale answer is only minutes old.
+worker keeps the answer (in its app's `extensions`) for `PUBLIC_FIGURES_SECONDS` (ten minutes
+by default; none in tests): figures of whole past months barely move, and a stale answer is
+only minutes old.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ class PublicFigures:
     organisations: int
 
 
-_kept: dict[date, tuple[float, PublicFigures]] = {}
 _lock = threading.Lock()
 
 
@@ -42,13 +42,17 @@ def last_twelve_months(today: date) -> tuple[date, date]:
 def public_figures(today: date) -> PublicFigures:
     start, end = last_twelve_months(today)
     seconds = float(current_app.config["PUBLIC_FIGURES_SECONDS"])
+    kept: dict[date, tuple[float, PublicFigures]] = current_app.extensions.setdefault(
+        "public_figures", {}
+    )
     with _lock:
-        kept = _kept.get(start)
-    if kept is not None and time.monotonic() - kept[0] < seconds:
-        return kept[1]
-    total, organisations = hours.hours_total(hours.facts(ReportFilters(start, end), []))
-    figures = PublicFigures(start, end, total.quarters, total.volunteers, organisations)
+        found = kept.get(start)
+    if found is not None and time.monotonic() - found[0] < seconds:
+        return found[1]
+    hub = hours.hours_figures(hours.facts(ReportFilters(start, end), []), breakdowns=False)
+    total = hub.total
+    figures = PublicFigures(start, end, total.quarters, total.volunteers, hub.organisations_active)
     with _lock:
-        _kept.clear()
-        _kept[start] = (time.monotonic(), figures)
+        kept.clear()
+        kept[start] = (time.monotonic(), figures)
     return figures

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sqlalchemy import text
+
+from ..extensions import db
 from ..hours.exports import decimal_hours
 from . import activity, hours
 from .activity import Count, Funnel
@@ -50,25 +53,34 @@ def rates_in(filters: ReportFilters, rates: list[ValueRate]) -> list[ValueRate]:
     return ([first] if first is not None else []) + later
 
 
+def _room_to_sort() -> None:
+    """Let PostgreSQL sort and hash a year of rows in memory rather than on disk (its default
+    allows 4 MB), for this transaction only."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
 def build_report(
     filters: ReportFilters, *, for_organisation: bool = False, breakdowns: bool = True
 ) -> ImpactReport:
     """The report for `filters`; without `breakdowns`, only its headline figures (the staff
     overview), and the hours tables are left empty."""
+    if breakdowns:
+        _room_to_sort()
     rates = all_rates()
     facts = hours.facts(filters, rates)
-    total, organisations_active = hours.hours_total(facts)
+    figures = hours.hours_figures(facts, breakdowns=breakdowns)
     return ImpactReport(
         filters=filters,
         for_organisation=for_organisation,
         rates=rates_in(filters, rates),
-        total=total,
-        organisations_active=organisations_active,
-        by_category=hours.by_category(facts) if breakdowns else [],
-        by_locality=hours.by_locality(facts) if breakdowns else [],
-        by_organisation=hours.by_organisation(facts) if breakdowns else [],
-        by_organisation_kind=hours.by_organisation_kind(facts) if breakdowns else [],
-        by_month=hours.by_month(facts, filters.start, filters.end) if breakdowns else [],
+        total=figures.total,
+        organisations_active=figures.organisations_active,
+        by_category=figures.by_category,
+        by_locality=figures.by_locality,
+        by_organisation=figures.by_organisation,
+        by_organisation_kind=figures.by_organisation_kind,
+        by_month=hours.by_month(filters, rates) if breakdowns else [],
         new_volunteers=None if for_organisation else activity.new_volunteers(filters),
         funnel=activity.funnel(filters),
         placements_started=activity.placements_started(filters),

@@ -3,7 +3,7 @@ own), each with its tables as CSV and the whole report as a PDF, from the same f
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -14,10 +14,11 @@ from ..hours.verify_views import coordinated_organisation
 from ..organisations.models import Organisation
 from ..pdf import pdf_response, render_pdf
 from ..permissions import staff_required
+from ..urls import external_url
 from ..web import PageResult
 from .forms import ReportForm
 from .presenting import charts_of, filter_words, headline_of, method_of, wait_note
-from .report import ImpactReport, build_report, table, tables
+from .report import TOP_ORGANISATIONS, ImpactReport, build_report, table, tables
 
 bp = Blueprint("reports", __name__)
 REPORT_ARGS = ("from", "to", "category", "area", "kind", "organisation")
@@ -43,7 +44,7 @@ def _report(form: ReportForm, organisation: Organisation | None, own: bool) -> I
     if not form.validate():
         return None
     scope = organisation.id if organisation is not None else None
-    filters = form.filters(local_today(), scope)
+    filters = form.filters(scope)
     form.start.data, form.end.data = filters.start, filters.end  # show the period covered
     return build_report(filters, for_organisation=own)
 
@@ -51,7 +52,7 @@ def _report(form: ReportForm, organisation: Organisation | None, own: bool) -> I
 def _page(
     organisation: Organisation | None, own: bool, endpoint_args: dict[str, str]
 ) -> PageResult:
-    form = ReportForm(request.args)
+    form = ReportForm(request.args, today=local_today())
     report = _report(form, organisation, own)
     prefix = "reports.organisation" if own else "reports.staff"
     page = render_template(
@@ -71,6 +72,7 @@ def _page(
         link_args=endpoint_args | _kept(),
         every_organisation={k: v for k, v in _kept().items() if k != "organisation"},
         wait_note=wait_note(report) if report else "",
+        top_organisations=TOP_ORGANISATIONS,
     )
     return page, 200 if report else 422
 
@@ -78,7 +80,7 @@ def _page(
 def _csv(
     organisation: Organisation | None, own: bool, table_slug: str, endpoint_args: dict[str, str]
 ) -> PageResult:
-    form = ReportForm(request.args)
+    form = ReportForm(request.args, today=local_today())
     report = _report(form, organisation, own)
     if report is None:
         return _page(organisation, own, endpoint_args)
@@ -91,12 +93,13 @@ def _csv(
 
 
 def _pdf(organisation: Organisation | None, own: bool, endpoint_args: dict[str, str]) -> PageResult:
-    form = ReportForm(request.args)
+    form = ReportForm(request.args, today=local_today())
     report = _report(form, organisation, own)
     if report is None:
         return _page(organisation, own, endpoint_args)
     data = render_pdf(
         "pdf/report.html",
+        tagged=True,
         report=report,
         organisation=organisation,
         tables=tables(report),
@@ -104,14 +107,12 @@ def _pdf(organisation: Organisation | None, own: bool, endpoint_args: dict[str, 
         headline=headline_of(report),
         method=method_of(report),
         today=local_today(),
-        page_url=url_for(
-            f"reports.{'organisation' if own else 'staff'}_report",
-            _external=True,
-            **endpoint_args,
-            **_kept(),
+        page_url=external_url(
+            f"reports.{'organisation' if own else 'staff'}_report", **endpoint_args, **_kept()
         ),
         wait_note=wait_note(report),
         filter_words=filter_words(report),
+        top_organisations=TOP_ORGANISATIONS,
     )
     return pdf_response(data, _filename(report, organisation, "impact-report", "pdf"))
 

@@ -19,7 +19,7 @@ from ..placements.queries import QueueFilters, staff_queue
 from ..reference.settings import setting_int
 from ..reports.filters import ReportFilters
 from ..reports.forms import PeriodForm
-from ..reports.presenting import headline_of
+from ..reports.presenting import headline_of, method_of
 from ..reports.report import build_report
 from ..training import expiry as training_expiry
 from ..training.evidence import count_waiting
@@ -54,6 +54,7 @@ def dashboard() -> PageResult:
         period=period,
         summary=summary,
         headline=headline_of(summary) if summary else [],
+        method=method_of(summary) if summary else None,
         figures=services.dashboard_figures(today),
         training_expiring=training_expiry.count_expiring(today),
         training_gaps=training_expiry.count_gaps(today),

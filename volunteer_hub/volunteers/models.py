@@ -71,16 +71,17 @@ class VolunteerProfile(TimestampMixin, Model):
 
 
 class ErasedVolunteer(Model):
-    """What erasure keeps of a volunteer's sign-up for the hub's figures: when and the
-    locality, with no link to any account, so the new-volunteer counts stay true."""
+    """What erasure keeps of a volunteer's sign-up for the hub's figures: the day and the
+    locality, with no link to any account (and no time of day to match one by), so the
+    new-volunteer counts stay true."""
 
     __tablename__ = "erased_volunteers"
     __table_args__ = (
-        Index("ix_erased_volunteers_signed_up_at_locality", "signed_up_at", "locality_id"),
+        Index("ix_erased_volunteers_signed_up_on_locality", "signed_up_on", "locality_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    signed_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signed_up_on: Mapped[date]  # the local day
     locality_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"))
 
 
