@@ -42,7 +42,7 @@ from tests.factories import (
     make_staff,
     make_user,
 )
-from tests.pdfs import page_text
+from tests.pdfs import page_text, reader
 from tests.test_query_counts import sign_in, statements_for
 from volunteer_hub.auth.models import User
 from volunteer_hub.clock import local_date
@@ -612,3 +612,16 @@ def test_the_database_gives_each_time_its_local_day_either_side_of_the_clock_cha
     assert [(moment, local) for moment, local in found] == [
         (moment, local_date(moment)) for moment in times
     ]
+
+
+def test_the_pdf_is_tagged_and_names_the_hub_as_written(app, client, world):
+    """Tagged for screen readers (a structure tree, marked content), and a hub name with an
+    ampersand is printed as written in every page's footer."""
+    app.config["HUB_NAME"] = "Kensington & Chelsea Volunteer Centre"
+    sign_in(client, world.staff)
+    pdf = client.get("/staff/reports/report.pdf", query_string=PERIOD).data
+    catalogue = reader(pdf).trailer["/Root"]
+    assert "/StructTreeRoot" in catalogue and "/MarkInfo" in catalogue
+    pages = page_text(pdf)
+    assert all("Kensington & Chelsea Volunteer Centre: impact report" in text for text in pages[1:])
+    assert not any("&amp;" in text for text in pages)
