@@ -74,9 +74,15 @@ def refresh_statistics(session: scoped_session[Any]) -> None:
     """Count rows and the spread of values afresh for the query planner, and commit. SQLite
     keeps no statistics until ANALYZE runs, and without them it can choose a plan a thousand
     times slower (a keyword search at 10,000 roles took 1.4 s, not 7 ms); PostgreSQL's
-    autovacuum analyses too, this makes it timely after a bulk load."""
+    autovacuum analyses too, this makes it timely after a bulk load. On PostgreSQL it then
+    vacuums, which marks pages all-visible, so that reports read the rollup's months from the
+    index alone (a year at bench scale: 0.84 s before, 0.57 s after)."""
     session.execute(text("ANALYZE"))
     session.commit()
+    engine = session.get_bind().engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM"))
 
 
 class TimestampMixin:
