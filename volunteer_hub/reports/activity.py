@@ -43,13 +43,15 @@ class Funnel:
     median_days: float | None
 
 
-def applications_made(filters: ReportFilters) -> Any:
+def made_in_period(filters: ReportFilters) -> list[Any]:
+    """The conditions on `Placement` of the applications made in the period, to the roles the
+    filters keep."""
     begin, after = utc_bounds(filters.start, filters.end)
-    query = select(Placement.id).where(Placement.created_at >= begin, Placement.created_at < after)
+    conditions = [Placement.created_at >= begin, Placement.created_at < after]
     roles = matching_roles(filters)
     if roles is not None:
-        query = query.where(Placement.role_id.in_(roles))
-    return query
+        conditions.append(Placement.role_id.in_(roles))
+    return conditions
 
 
 DECISIONS = (PlacementStatus.APPROVED, PlacementStatus.WAITLISTED, PlacementStatus.DECLINED)
@@ -82,8 +84,8 @@ def funnel(filters: ReportFilters) -> Funnel:
     """One statement: the applications counted by where they stand now and, for the decided,
     by the local days of applying and of the first decision, so only those pairs of days reach
     Python to be turned into working days."""
-    applications = applications_made(filters)
-    timelines = _timelines(applications)
+    made = made_in_period(filters)
+    timelines = _timelines(select(Placement.id).where(*made))
     zone, dialect = current_app.config["TIMEZONE"], db.session.get_bind().dialect.name
     decided_day = local_day(timelines.c.decided_at, zone, dialect)
     applied_day = case(
@@ -99,7 +101,7 @@ def funnel(filters: ReportFilters) -> Funnel:
             func.sum(timelines.c.active),
         )
         .outerjoin(timelines, timelines.c.placement_id == Placement.id)
-        .where(Placement.id.in_(applications))
+        .where(*made)
         .group_by(Placement.status, applied_day, decided_day)
     )
     statuses: Counter[str] = Counter()
