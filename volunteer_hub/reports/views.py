@@ -18,7 +18,7 @@ from ..urls import external_url
 from ..web import PageResult
 from .forms import ReportForm
 from .presenting import charts_of, filter_words, headline_of, method_of, wait_note
-from .report import TOP_ORGANISATIONS, ImpactReport, build_report, table, tables
+from .report import TABLES, TOP_ORGANISATIONS, ImpactReport, build_report, table, tables
 
 bp = Blueprint("reports", __name__)
 REPORT_ARGS = ("from", "to", "category", "area", "kind", "organisation")
@@ -80,6 +80,8 @@ def _page(
 def _csv(
     organisation: Organisation | None, own: bool, table_slug: str, endpoint_args: dict[str, str]
 ) -> PageResult:
+    if table_slug not in TABLES:
+        abort(404)
     form = ReportForm(request.args, today=local_today())
     report = _report(form, organisation, own)
     if report is None:
