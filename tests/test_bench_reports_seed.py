@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from tests.helpers import approved_sums, hours_rollups
 from volunteer_hub.auth.models import User
 from volunteer_hub.bench_hours import bench_rates
+from volunteer_hub.certificates.models import Certificate
 from volunteer_hub.clock import add_months, local_today
 from volunteer_hub.database import utcnow
 from volunteer_hub.placements.models import (
@@ -75,6 +76,9 @@ def assert_training(db, records: int) -> None:
     made = list(db.session.scalars(bench.where(User.email.like(BENCH))))
     assert len(made) == records
     assert {record.status for record in made} >= {RecordStatus.VERIFIED, RecordStatus.REJECTED}
+    certified = set(db.session.scalars(sa.select(Certificate.training_record_id)))
+    verified = {record.id for record in made if record.status == RecordStatus.VERIFIED}
+    assert verified <= certified
     by_id = {course.id: course for course in courses}
     for record in made:
         validity = by_id[record.course_id].validity_months
