@@ -55,7 +55,15 @@ class HoursEntry(TimestampMixin, Model):
         CheckConstraint(f"quarters BETWEEN 1 AND {MOST_QUARTERS}", name="quarters_in_a_day"),
         Index("ix_hours_entries_volunteer_status_day", "volunteer_id", "status", "worked_on"),
         Index("ix_hours_entries_role_status_day", "role_id", "status", "worked_on"),
-        Index("ix_hours_entries_status_day", "status", "worked_on"),
+        # Covers what the impact report reads of a part-month's entries (`reports.hours.facts`).
+        Index(
+            "ix_hours_entries_status_day_cover",
+            "status",
+            "worked_on",
+            "role_id",
+            "volunteer_id",
+            "quarters",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,7 +132,13 @@ class VolunteerMonthHours(Model):
     """Approved quarter-hours per volunteer, role and month: the volunteer's totals."""
 
     __tablename__ = "hours_volunteer_months"
-    __table_args__ = (Index("ix_hours_volunteer_months_role_month", "role_id", "month"),)
+    __table_args__ = (
+        Index("ix_hours_volunteer_months_role_month", "role_id", "month"),
+        # Covers what the impact report reads of a run of whole months (`reports.hours.facts`).
+        Index(
+            "ix_hours_volunteer_months_month_cover", "month", "role_id", "volunteer_id", "quarters"
+        ),
+    )
 
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"), primary_key=True)
