@@ -166,6 +166,7 @@ def assert_milestones(db, every_level: bool = True) -> None:
 
 def test_bench_data_loads_approved_hours_in_bulk_and_tops_them_up(runner, db):
     args = ["hub", "bench-data", "--volunteers", "40", "--organisations", "3", "--roles", "8"]
+    args += ["--applications", "0", "--training", "0"]
     result = runner.invoke(args=[*args, "--hours", "3000"])
     assert result.exit_code == 0, result.output
     assert "Bench hours: 3,000 of 3,000 entries" in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from faker import Faker
 from sqlalchemy import func, insert, select
@@ -20,10 +20,12 @@ from .volunteers.models import Availability, VolunteerProfile, profile_skills
 
 BENCH_DOMAIN = "bench.volunteerhub.example"
 BATCH = 2000
+SIGN_UP_DAYS = 4 * 365  # bench volunteers signed up over the last four years
 
 
 def seed_bench_data(volunteers: int, progress: Callable[[str], None] | None = None) -> int:
-    """Top the bench volunteers up to `volunteers`; every account shares one password hash."""
+    """Top the bench volunteers up to `volunteers`, signed up over the last four years; every
+    account shares one password hash."""
     say = progress or (lambda message: None)
     seed_demo_data(volunteer_count=0, progress=say)
     have = db.session.scalar(
@@ -38,7 +40,7 @@ def seed_bench_data(volunteers: int, progress: Callable[[str], None] | None = No
     start = have or 0
     for first in range(start, volunteers, BATCH):
         numbers = range(first, min(first + BATCH, volunteers))
-        _insert_batch(numbers, rng, faker, password_hash, localities, skills)
+        _insert_batch(numbers, rng, faker, password_hash, localities, skills, now=utcnow())
         db.session.commit()
         say(f"Bench volunteers: {numbers[-1] + 1:,} of {volunteers:,}")
     refresh_statistics(db.session)  # as the nightly job keeps a live database's
@@ -52,9 +54,12 @@ def _insert_batch(
     password_hash: str,
     localities: Sequence[int],
     skills: Sequence[int],
+    now: datetime,
 ) -> None:
-    user_ids = _insert_users(numbers, faker, password_hash)
-    profile_ids = _insert_profiles(user_ids, rng, localities)
+    # The impact report counts new volunteers by when their profile was made.
+    signed_up = [now - timedelta(days=rng.uniform(0, SIGN_UP_DAYS)) for _ in numbers]
+    user_ids = _insert_users(numbers, faker, password_hash, signed_up)
+    profile_ids = _insert_profiles(user_ids, rng, localities, signed_up)
     db.session.execute(
         insert(profile_skills),
         [
@@ -73,30 +78,34 @@ def _insert_batch(
     )
 
 
-def _insert_users(numbers: range, faker: Faker, password_hash: str) -> Sequence[int]:
-    now = utcnow()
+def _insert_users(
+    numbers: range, faker: Faker, password_hash: str, signed_up: Sequence[datetime]
+) -> Sequence[int]:
     rows = [
         {
             "email": f"bench{number:07d}@{BENCH_DOMAIN}",
             "name": faker.name(),
             "password_hash": password_hash,
             "access_level": AccessLevel.MEMBER,
-            "email_verified_at": now,
-            "privacy_accepted_at": now,
+            "email_verified_at": at,
+            "privacy_accepted_at": at,
             "active": True,
             "session_version": 1,
-            "created_at": now,
-            "updated_at": now,
+            "created_at": at,
+            "updated_at": at,
         }
-        for number in numbers
+        for number, at in zip(numbers, signed_up, strict=True)
     ]
-    return db.session.scalars(insert(User).returning(User.id), rows).all()
+    returning = insert(User).returning(User.id, sort_by_parameter_order=True)
+    return db.session.scalars(returning, rows).all()
 
 
 def _insert_profiles(
-    user_ids: Sequence[int], rng: random.Random, localities: Sequence[int]
+    user_ids: Sequence[int],
+    rng: random.Random,
+    localities: Sequence[int],
+    signed_up: Sequence[datetime],
 ) -> Sequence[int]:
-    now = utcnow()
     rows = [
         {
             "user_id": user_id,
@@ -105,9 +114,9 @@ def _insert_profiles(
             "date_of_birth": date(1950, 1, 1) + timedelta(days=rng.randint(0, 20000)),
             "contact_by_email": True,
             "contact_by_sms": False,
-            "created_at": now,
-            "updated_at": now,
+            "created_at": at,
+            "updated_at": at,
         }
-        for user_id in user_ids
+        for user_id, at in zip(user_ids, signed_up, strict=True)
     ]
     return db.session.scalars(insert(VolunteerProfile).returning(VolunteerProfile.id), rows).all()

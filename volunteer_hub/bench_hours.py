@@ -25,6 +25,7 @@ from .extensions import db
 from .hours.models import HoursEntry, HoursStatus
 from .hours.rollup import rebuild_rollups
 from .placements.models import Placement, PlacementEvent, PlacementStatus
+from .reports.models import ValueRate
 from .roles.models import Role
 
 BATCH = 50_000
@@ -74,7 +75,7 @@ def seed_bench_hours(entries: int, progress: Say | None = None) -> int:
     for first in range(have, entries, BATCH):
         chosen = rng.choices(volunteers, cum_weights=weights, k=min(BATCH, entries - first))
         rows = [_entry(volunteer, placements[volunteer], days, staff, rng) for volunteer in chosen]
-        _load(HoursEntry.__table__, ENTRY_COLUMNS, rows)  # type: ignore[arg-type]
+        load_rows(HoursEntry.__table__, ENTRY_COLUMNS, rows)  # type: ignore[arg-type]
         db.session.commit()
         say(f"Bench hours: {first + len(rows):,} of {entries:,} entries")
     say("Bench hours: rollups and milestones, from the approved entries")
@@ -82,6 +83,37 @@ def seed_bench_hours(entries: int, progress: Say | None = None) -> int:
     db.session.commit()
     say(f"Bench hours: {milestones:,} milestones recorded")
     return entries - have
+
+
+def bench_rates(today: date) -> list[tuple[date, int, str]]:
+    """Two hourly values (from, pence, source): one in force before the hours begin, and a
+    rise on the tenth of September of the last whole financial year (April to March), so a
+    report of that year, or of any year around it, values two slices of September apart."""
+    last_year = today.year - (1 if today.month >= 4 else 2)  # its April
+    return [
+        (date(last_year - 3, 4, 1), 1375, "Bench: median hourly pay (ONS ASHE), earlier"),
+        (date(last_year, 9, 10), 1490, "Bench: median hourly pay (ONS ASHE), later"),
+    ]
+
+
+def seed_bench_rates(today: date) -> int:
+    """Add the bench hourly values that are missing; returns how many were added."""
+    have = set(db.session.scalars(select(ValueRate.valid_from)))
+    now = utcnow()
+    added = [
+        ValueRate(
+            valid_from=valid_from,
+            pence_per_hour=pence,
+            source=source,
+            created_at=now,
+            updated_at=now,
+        )
+        for valid_from, pence, source in bench_rates(today)
+        if valid_from not in have
+    ]
+    db.session.add_all(added)
+    db.session.commit()
+    return len(added)
 
 
 def _bench_entries() -> int:
@@ -100,12 +132,21 @@ def _placements(
     volunteers: Sequence[int], roles: Sequence[int], staff: int
 ) -> dict[int, list[tuple[int, int]]]:
     """Each bench volunteer's (placement, role) pairs: two active placements each, approved
-    three and a half years ago, added where missing."""
+    three and a half years ago, added where missing. Active placements that began with an
+    application (`bench_applications`) are not the hours' own: hours are not logged on them."""
+    applied = select(PlacementEvent.id).where(
+        PlacementEvent.placement_id == Placement.id,
+        PlacementEvent.status == PlacementStatus.APPLIED,
+    )
     found: dict[int, list[tuple[int, int]]] = {}
     for volunteer, placement, role in db.session.execute(
         select(Placement.volunteer_id, Placement.id, Placement.role_id)
         .join(User, User.id == Placement.volunteer_id)
-        .where(User.email.like(f"%@{BENCH_DOMAIN}"), Placement.status == PlacementStatus.ACTIVE)
+        .where(
+            User.email.like(f"%@{BENCH_DOMAIN}"),
+            Placement.status == PlacementStatus.ACTIVE,
+            ~applied.exists(),
+        )
         .order_by(Placement.id)
     ):
         if volunteer is not None:
@@ -205,7 +246,7 @@ def _entry(
     )
 
 
-def _load(table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def load_rows(table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     """Insert `rows` (tuples in the order of `columns`): COPY on PostgreSQL, executemany on
     SQLite, in the session's transaction."""
     connection = db.session.connection()

@@ -99,12 +99,30 @@ def seed_demo(volunteers: int) -> None:
     show_default=True,
     help="Approved hours entries in all, over the bench volunteers.",
 )
+@click.option(
+    "--applications",
+    default=300_000,
+    show_default=True,
+    help="Placements in all (the hours' two a volunteer included), with their timelines.",
+)
+@click.option(
+    "--training",
+    default=300_000,
+    show_default=True,
+    help="Training records in all, over the bench volunteers and bench courses.",
+)
 @with_appcontext
-def bench_data(volunteers: int, organisations: int, roles: int, hours: int) -> None:
-    """Fill the database with many volunteers, organisations, roles and hours for bench/."""
+def bench_data(
+    volunteers: int, organisations: int, roles: int, hours: int, applications: int, training: int
+) -> None:
+    """Fill the database with many volunteers, organisations, roles, hours, applications and
+    training records for bench/, and two hourly values for the impact report."""
+    from .bench_applications import seed_bench_applications
     from .bench_data import seed_bench_data
-    from .bench_hours import seed_bench_hours
+    from .bench_hours import seed_bench_hours, seed_bench_rates
     from .bench_roles import seed_bench_roles
+    from .bench_training import seed_bench_training
+    from .clock import local_today
     from .database import refresh_statistics
 
     added = seed_bench_data(volunteers, progress=click.echo)
@@ -112,8 +130,14 @@ def bench_data(volunteers: int, organisations: int, roles: int, hours: int) -> N
     added = seed_bench_roles(organisations, roles, progress=click.echo)
     click.echo(f"Added {added:,} bench roles.")
     added = seed_bench_hours(hours, progress=click.echo)
-    refresh_statistics(db.session)
     click.echo(f"Added {added:,} bench hours entries.")
+    added = seed_bench_applications(applications, progress=click.echo)
+    click.echo(f"Added {added:,} bench applications.")
+    added = seed_bench_training(training, progress=click.echo)
+    click.echo(f"Added {added:,} bench training records.")
+    added = seed_bench_rates(local_today())
+    click.echo(f"Added {added:,} bench hourly values.")
+    refresh_statistics(db.session)
 
 
 @hub.command("ceremony-pack")

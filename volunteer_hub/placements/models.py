@@ -177,16 +177,17 @@ class PlacementEvent(Model):
     the decider's own record, shown to deciders and staff only."""
 
     __tablename__ = "placement_events"
+    # Both cover the placement, so the impact report's timelines ("ever approved", "first
+    # decided") and "started in the period" are read from an index alone.
     __table_args__ = (
-        Index("ix_placement_events_status_created_at", "status", "created_at"),
-        # How far each application got, and when it was first decided, for the reports.
         Index("ix_placement_events_placement_status", "placement_id", "status", "created_at"),
+        Index(
+            "ix_placement_events_status_created_placement", "status", "created_at", "placement_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    placement_id: Mapped[int] = mapped_column(
-        ForeignKey("placements.id", ondelete="CASCADE"), index=True
-    )
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(24))
     previous: Mapped[str | None] = mapped_column(String(24))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,8 +1,8 @@
-"""value rates, erased volunteers' sign-ups, report indexes
+"""Impact reports: hourly values, erased volunteers' sign-ups, indexes for the report's periods
 
 Revision ID: e110d0cb86e5
 Revises: 7974d38ab624
-Create Date: 2026-11-23 06:16:57.023662
+Create Date: 2026-11-23 07:55:28.627948
 
 """
 from alembic import op
@@ -39,12 +39,17 @@ def upgrade():
     with op.batch_alter_table('erased_volunteers', schema=None) as batch_op:
         batch_op.create_index('ix_erased_volunteers_signed_up_on_locality', ['signed_up_on', 'locality_id'], unique=False)
 
-    with op.batch_alter_table('placement_events', schema=None) as batch_op:
-        batch_op.create_index('ix_placement_events_status_created_at', ['status', 'created_at'], unique=False)
-        batch_op.create_index('ix_placement_events_placement_status', ['placement_id', 'status', 'created_at'], unique=False)
+    with op.batch_alter_table('hours_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hours_entries_status_day'))
+        batch_op.create_index('ix_hours_entries_status_day_cover', ['status', 'worked_on', 'role_id', 'volunteer_id', 'quarters'], unique=False)
 
     with op.batch_alter_table('hours_volunteer_months', schema=None) as batch_op:
         batch_op.create_index('ix_hours_volunteer_months_month_volunteer', ['month', 'volunteer_id', 'role_id', 'quarters'], unique=False)
+
+    with op.batch_alter_table('placement_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_placement_events_placement_id'))
+        batch_op.create_index('ix_placement_events_placement_status', ['placement_id', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_placement_events_status_created_placement', ['status', 'created_at', 'placement_id'], unique=False)
 
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.create_index('ix_placements_created_at_role', ['created_at', 'role_id'], unique=False)
@@ -69,12 +74,17 @@ def downgrade():
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.drop_index('ix_placements_created_at_role')
 
+    with op.batch_alter_table('placement_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_placement_events_status_created_placement')
+        batch_op.drop_index('ix_placement_events_placement_status')
+        batch_op.create_index(batch_op.f('ix_placement_events_placement_id'), ['placement_id'], unique=False)
+
     with op.batch_alter_table('hours_volunteer_months', schema=None) as batch_op:
         batch_op.drop_index('ix_hours_volunteer_months_month_volunteer')
 
-    with op.batch_alter_table('placement_events', schema=None) as batch_op:
-        batch_op.drop_index('ix_placement_events_placement_status')
-        batch_op.drop_index('ix_placement_events_status_created_at')
+    with op.batch_alter_table('hours_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_hours_entries_status_day_cover')
+        batch_op.create_index(batch_op.f('ix_hours_entries_status_day'), ['status', 'worked_on'], unique=False)
 
     with op.batch_alter_table('erased_volunteers', schema=None) as batch_op:
         batch_op.drop_index('ix_erased_volunteers_signed_up_on_locality')
