@@ -182,19 +182,24 @@ def approval(app: Flask, entry_ids: list[int], staff_id: int) -> Timing:
     return summary(timings, len(statements) // len(entry_ids))
 
 
+def print_plan(heading: str, statement: str, parameters: Any) -> None:
+    """Print a statement and its plan (PostgreSQL: run, with buffers), in an app context."""
+    postgresql = db.engine.dialect.name == "postgresql"
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgresql else "EXPLAIN QUERY PLAN "
+    print(f"\n-- {heading}\n{statement}\n")
+    cursor = db.session.connection().exec_driver_sql(prefix + statement, parameters)
+    for row in cursor:
+        print("  " + " | ".join(str(value) for value in row))
+
+
 def explain(app: Flask) -> None:
-    """Print the plan of every totals statement (PostgreSQL: run, with buffers)."""
+    """Print the plan of every totals statement."""
     with app.app_context():
-        postgresql = db.engine.dialect.name == "postgresql"
-        prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgresql else "EXPLAIN QUERY PLAN "
         for label, work in totals_measures():
             with recording(db.engine) as statements:
                 work()
             for statement, parameters in statements:
-                print(f"\n-- {label}\n{statement}\n")
-                cursor = db.session.connection().exec_driver_sql(prefix + statement, parameters)
-                for row in cursor:
-                    print("  " + " | ".join(str(value) for value in row))
+                print_plan(label, statement, parameters)
 
 
 def main() -> None:

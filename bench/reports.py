@@ -31,7 +31,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import Engine, event, func, select, text
 
-from bench.hours import load_average, summary
+from bench.hours import load_average, print_plan, summary
 from bench.run import RESULTS, make_app
 from volunteer_hub.auth.models import AccessLevel, User
 from volunteer_hub.bench_applications import seed_bench_applications
@@ -231,15 +231,10 @@ def explain(app: Flask, engine: Engine, session_id: str, path: str, slowest: int
     print(f"\n## Statements of {path}\n")
     for number, (statement, _, spent) in enumerate(statements, 1):
         print(f"{number:>3}. {spent:8.1f} ms  {' '.join(statement.split())[:110]}")
-    postgresql = engine.dialect.name == "postgresql"
-    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgresql else "EXPLAIN QUERY PLAN "
     ranked = sorted(statements, key=lambda item: item[2], reverse=True)[:slowest]
     with app.app_context():
         for statement, parameters, spent in ranked:
-            print(f"\n-- {spent:.1f} ms\n{statement}\n{parameters}\n")
-            cursor = db.session.connection().exec_driver_sql(prefix + statement, parameters)
-            for row in cursor:
-                print("  " + " | ".join(str(value) for value in row))
+            print_plan(f"{spent:.1f} ms, {parameters}", statement, parameters)
 
 
 def main() -> None:

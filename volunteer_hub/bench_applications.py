@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from .auth.models import AccessLevel, User
-from .bench_data import BENCH_DOMAIN
+from .bench_data import BENCH_DOMAIN, bench_rows
 from .bench_hours import DAYS, Say, load_rows
 from .clock import hub_zone, local_date
 from .database import utcnow
@@ -98,7 +98,7 @@ def seed_bench_applications(total: int, progress: Say | None = None) -> int:
     over the last three years; returns how many were added."""
     say = progress or (lambda message: None)
     plan = _plan()
-    have = _bench_placements()
+    have = bench_rows(Placement, Placement.volunteer_id)
     if plan is None or have >= total:
         return 0
     for first in range(have, total, BATCH):
@@ -148,18 +148,6 @@ def _plan() -> Plan | None:
         volunteers=[row.id for row in volunteers],
         open_pairs=open_pairs,
         response_days=setting_int("application_response_days"),
-    )
-
-
-def _bench_placements() -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Placement)
-            .join(User, User.id == Placement.volunteer_id)
-            .where(User.email.like(f"%@{BENCH_DOMAIN}"))
-        )
-        or 0
     )
 
 

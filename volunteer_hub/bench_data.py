@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from faker import Faker
 from sqlalchemy import func, insert, select
@@ -21,6 +22,19 @@ from .volunteers.models import Availability, VolunteerProfile, profile_skills
 BENCH_DOMAIN = "bench.volunteerhub.example"
 BATCH = 2000
 SIGN_UP_DAYS = 4 * 365  # bench volunteers signed up over the last four years
+
+
+def bench_rows(model: Any, volunteer_column: Any) -> int:
+    """How many rows of `model` belong to bench volunteers (through `volunteer_column`)."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(model)
+            .join(User, User.id == volunteer_column)
+            .where(User.email.like(f"%@{BENCH_DOMAIN}"))
+        )
+        or 0
+    )
 
 
 def seed_bench_data(volunteers: int, progress: Callable[[str], None] | None = None) -> int:

@@ -15,10 +15,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, insert, select
 
 from .auth.models import AccessLevel, User
-from .bench_data import BENCH_DOMAIN
+from .bench_data import BENCH_DOMAIN, bench_rows
 from .clock import local_today
 from .database import utcnow
 from .extensions import db
@@ -64,7 +64,7 @@ def seed_bench_hours(entries: int, progress: Say | None = None) -> int:
     staff = db.session.scalar(
         select(User.id).where(User.access_level == AccessLevel.STAFF).order_by(User.id)
     )
-    have = _bench_entries()
+    have = bench_rows(HoursEntry, HoursEntry.volunteer_id)
     if not volunteers or not roles or staff is None or have >= entries:
         return 0
     placements = _placements(volunteers, roles, staff)
@@ -114,18 +114,6 @@ def seed_bench_rates(today: date) -> int:
     db.session.add_all(added)
     db.session.commit()
     return len(added)
-
-
-def _bench_entries() -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(HoursEntry)
-            .join(User, User.id == HoursEntry.volunteer_id)
-            .where(User.email.like(f"%@{BENCH_DOMAIN}"))
-        )
-        or 0
-    )
 
 
 def _placements(

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from .auth.models import AccessLevel, User
-from .bench_data import BENCH_DOMAIN
+from .bench_data import BENCH_DOMAIN, bench_rows
 from .bench_hours import DAYS, Say, load_rows
 from .certificates.services import issue_missing_training
 from .clock import add_months, hub_zone, local_today
@@ -94,7 +94,7 @@ def seed_bench_training(total: int, progress: Say | None = None) -> int:
     staff = db.session.scalar(
         select(User.id).where(User.access_level == AccessLevel.STAFF).order_by(User.id)
     )
-    have = _bench_records()
+    have = bench_rows(TrainingRecord, TrainingRecord.volunteer_id)
     if not volunteers or staff is None or have >= total:
         return 0
     courses = _courses()
@@ -119,18 +119,6 @@ def seed_bench_training(total: int, progress: Say | None = None) -> int:
     db.session.commit()
     say(f"Bench training: {issued:,} certificates issued")
     return total - have
-
-
-def _bench_records() -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(TrainingRecord)
-            .join(User, User.id == TrainingRecord.volunteer_id)
-            .where(User.email.like(f"%@{BENCH_DOMAIN}"))
-        )
-        or 0
-    )
 
 
 def _courses() -> list[tuple[int, int | None, int | None]]:

@@ -9,8 +9,12 @@ from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from .auth.models import User
+from .extensions import db
+from .organisations.models import Organisation
+from .organisations.services import can_coordinate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,3 +46,14 @@ def admin_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return cast(F, wrapper)
+
+
+def coordinated_organisation(slug: str) -> Organisation:
+    """The organisation, for its coordinators and staff: others get 403, or 404 while it is
+    not approved (it is not public)."""
+    organisation: Organisation = db.first_or_404(
+        select(Organisation).where(Organisation.slug == slug)
+    )
+    if not can_coordinate(signed_in_user(), organisation):
+        abort(403 if organisation.is_approved else 404)
+    return organisation

@@ -17,7 +17,7 @@ from wtforms import SelectChoice
 from ..clock import local_today
 from ..extensions import db
 from ..organisations.models import Organisation
-from ..permissions import signed_in_user, staff_required
+from ..permissions import coordinated_organisation, signed_in_user, staff_required
 from ..reference.models import Category
 from ..reference.services import active_items
 from ..roles.models import Role
@@ -26,7 +26,6 @@ from . import exports, importing
 from .file_forms import ConfirmImportForm, ExportForm, ImportForm, StaffExportForm
 from .import_file import MAX_ROWS, FileRefused
 from .models import HoursEntry, hours_words
-from .verify_views import coordinated_organisation
 
 bp = Blueprint("hours_files", __name__)
 

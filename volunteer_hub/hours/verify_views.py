@@ -19,8 +19,7 @@ from wtforms import SelectChoice
 from ..clock import local_today
 from ..extensions import db
 from ..organisations.models import Organisation
-from ..organisations.services import can_coordinate
-from ..permissions import signed_in_user, staff_required
+from ..permissions import coordinated_organisation, signed_in_user, staff_required
 from ..reference.models import Category
 from ..reference.services import item_choices
 from ..roles.models import Role
@@ -57,17 +56,6 @@ PER_PAGE = 20
 
 def _per_page() -> int:
     return PER_PAGE
-
-
-def coordinated_organisation(slug: str) -> Organisation:
-    """The organisation, for its coordinators and staff: others get 403, or 404 while it is
-    not approved (it is not public)."""
-    organisation: Organisation = db.first_or_404(
-        select(Organisation).where(Organisation.slug == slug)
-    )
-    if not can_coordinate(signed_in_user(), organisation):
-        abort(403 if organisation.is_approved else 404)
-    return organisation
 
 
 class ListPagination(Pagination):

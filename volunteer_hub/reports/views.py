@@ -10,10 +10,9 @@ from sqlalchemy import select
 from ..clock import local_today
 from ..csvexport import csv_response
 from ..extensions import db
-from ..hours.verify_views import coordinated_organisation
 from ..organisations.models import Organisation
 from ..pdf import pdf_response, render_pdf
-from ..permissions import staff_required
+from ..permissions import coordinated_organisation, staff_required
 from ..urls import external_url
 from ..web import PageResult
 from .forms import ReportForm
