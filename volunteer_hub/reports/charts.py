@@ -41,10 +41,6 @@ class BarChart:
     bars: list[Bar]
     height: int
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.bars
-
 
 def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"

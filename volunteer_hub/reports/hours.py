@@ -51,10 +51,6 @@ class HoursFigure:
     value_pence: int
     unvalued_quarters: int  # worked before the first rate: not valued
 
-    @property
-    def hours(self) -> float:
-        return self.quarters / QUARTERS_PER_HOUR
-
 
 def _rated(quarters: Any, day: Any, steps: tuple[Step, ...]) -> tuple[Any, Any]:
     """The value (quarters x pence an hour) and the quarters with no rate, for rows worked on

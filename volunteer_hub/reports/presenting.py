@@ -31,10 +31,6 @@ def money(pence: int) -> str:
     return f"£{pounds:,}" if remainder == 0 else f"£{pounds:,}.{remainder:02d}"
 
 
-def people(count: int) -> str:
-    return f"{count:,} {'person' if count == 1 else 'people'}"
-
-
 def headline_of(report: ImpactReport) -> list[Headline]:
     total = report.total
     figures = [
