@@ -535,6 +535,13 @@ def test_the_report_pages_send_a_fixed_number_of_statements(client, world):
         assert first[url] == len(statements) <= ceiling, "\n".join(statements)
     organisations = client.get("/staff/reports/hours-by-organisation.csv", query_string=PERIOD)
     assert len(organisations.text.splitlines()) == 1 + 2 + 40  # the heading, O1, O2, the new
+    html = client.get("/staff/reports", query_string=PERIOD).text
+    assert html.count("&amp;organisation=organisation-") == 20  # each row narrows the report
+    page = page_tables(html)
+    shown = page[
+        "Verified hours by organisation: the 20 with the most hours of 42 (the CSV has them all)"
+    ]
+    assert len(shown) == 1 + 20
 
 
 # --- The staff overview and the home page ----------------------------------------------------

@@ -101,9 +101,6 @@ class Table:
     rows: list[list[str]]
     keys: list[str] = field(default_factory=list)  # each row's thing (an organisation's slug)
 
-    def top(self, count: int) -> Table:
-        return Table(self.slug, self.title, self.header, self.rows[:count], self.keys[:count])
-
     @property
     def shown_rows(self) -> list[list[str]]:
         """The rows as the page shows them: thousands separated, money in pounds."""
